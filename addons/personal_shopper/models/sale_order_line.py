@@ -1,0 +1,155 @@
+from urllib.parse import urlsplit
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+ARTICLE_NAME_MAX = 200
+ARTICLE_URL_MAX = 2048
+ARTICLE_DETAILS_MAX = 1000
+ARTICLE_QTY_MIN = 1
+ARTICLE_QTY_MAX = 999
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    ps_is_article = fields.Boolean(string="Remote article", copy=True, readonly=True)
+    ps_article_name = fields.Char(string="Article")
+    ps_article_url = fields.Char(string="Article link")
+    ps_article_details = fields.Text(
+        string="Article details", help="Size, colour, variant… as given by the customer."
+    )
+    ps_shop_id = fields.Many2one("personal.shopper.shop", string="Shop", index="btree_not_null")
+    ps_shop_currency_id = fields.Many2one("res.currency", string="Shop currency")
+    ps_shop_price_unit = fields.Float(
+        string="Shop price", digits="Product Price",
+        help="Unit price in the shop's currency, as seen on the shop.",
+    )
+    ps_exchange_rate = fields.Float(
+        string="Exchange rate", digits=(12, 6),
+        help="Company currency units for one unit of the shop's currency.",
+    )
+
+    @api.model
+    def _ps_validate_article(self, values):
+        """Check the customer's input for an article. Return {field: message}."""
+        errors = {}
+        name = (values.get("name") or "").strip()
+        if not name:
+            errors["name"] = _("Give the name of the article.")
+        elif len(name) > ARTICLE_NAME_MAX:
+            errors["name"] = _("The name is too long (%s characters at most).", ARTICLE_NAME_MAX)
+        url = (values.get("url") or "").strip()
+        if not url:
+            errors["url"] = _("Give the link to the article.")
+        elif len(url) > ARTICLE_URL_MAX:
+            errors["url"] = _("The link is too long (%s characters at most).", ARTICLE_URL_MAX)
+        else:
+            try:
+                parts = urlsplit(url)
+                valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+            except ValueError:
+                valid = False
+            if not valid or any(c.isspace() or ord(c) < 32 for c in url):
+                errors["url"] = _("The link must be a web address starting with http:// or https://.")
+        quantity = values.get("quantity")
+        try:
+            quantity_value = float(quantity)
+            valid_quantity = quantity_value.is_integer() and (
+                ARTICLE_QTY_MIN <= quantity_value <= ARTICLE_QTY_MAX
+            )
+        except (TypeError, ValueError, OverflowError):
+            valid_quantity = False
+        if not valid_quantity:
+            errors["quantity"] = _(
+                "The quantity must be a whole number between %(min)s and %(max)s.",
+                min=ARTICLE_QTY_MIN, max=ARTICLE_QTY_MAX,
+            )
+        details = values.get("details") or ""
+        if len(details) > ARTICLE_DETAILS_MAX:
+            errors["details"] = _(
+                "The details are too long (%s characters at most).", ARTICLE_DETAILS_MAX
+            )
+        return errors
+
+    @api.model
+    def _ps_prepare_article_line(self, order, values):
+        name = values["name"].strip()
+        url = values["url"].strip()
+        details = (values.get("details") or "").strip()
+        shop = self.env["personal.shopper.shop"].sudo()._match_url(url)
+        product = self.env.ref("personal_shopper.product_remote_article")
+        return {
+            "order_id": order.id,
+            "product_id": product.id,
+            "ps_is_article": True,
+            "ps_article_name": name,
+            "ps_article_url": url,
+            "ps_article_details": details or False,
+            "ps_shop_id": shop.id,
+            "ps_shop_currency_id": shop.currency_id.id,
+            "name": self._ps_line_description(name, details),
+            "product_uom_qty": int(float(values["quantity"])),
+            "price_unit": 0.0,
+        }
+
+    @api.model
+    def _ps_line_description(self, name, details):
+        return f"{name}\n{details}" if details else name
+
+    @api.constrains("ps_is_article", "ps_article_name", "ps_article_url", "ps_article_details",
+                    "product_uom_qty")
+    def _check_ps_article(self):
+        for line in self.filtered("ps_is_article"):
+            errors = self._ps_validate_article({
+                "name": line.ps_article_name,
+                "url": line.ps_article_url,
+                "quantity": line.product_uom_qty,
+                "details": line.ps_article_details,
+            })
+            if errors:
+                raise ValidationError("\n".join(errors.values()))
+
+    def _ps_update_article(self, values):
+        """Customer edit of an article of their cart (quantity, details)."""
+        self.ensure_one()
+        self.order_id._ps_check_cart()
+        merged = {
+            "name": values.get("name", self.ps_article_name),
+            "url": values.get("url", self.ps_article_url),
+            "quantity": values.get("quantity", self.product_uom_qty),
+            "details": values.get("details", self.ps_article_details),
+        }
+        errors = self._ps_validate_article(merged)
+        if errors:
+            raise ValidationError("\n".join(errors.values()))
+        name, details = merged["name"].strip(), (merged["details"] or "").strip()
+        self.sudo().write({
+            "ps_article_name": name,
+            "ps_article_url": merged["url"].strip(),
+            "ps_article_details": details or False,
+            "product_uom_qty": int(float(merged["quantity"])),
+            "name": self._ps_line_description(name, details),
+        })
+
+    @api.onchange("ps_shop_currency_id")
+    def _onchange_ps_shop_currency_id(self):
+        for line in self:
+            company_currency = line.order_id.currency_id
+            if line.ps_shop_currency_id and company_currency:
+                line.ps_exchange_rate = line.ps_shop_currency_id._convert(
+                    1.0, company_currency, line.order_id.company_id,
+                    line.order_id.date_order or fields.Date.today(), round=False,
+                )
+
+    @api.onchange("ps_shop_price_unit", "ps_exchange_rate")
+    def _onchange_ps_shop_price(self):
+        for line in self:
+            if line.ps_shop_price_unit and line.ps_exchange_rate:
+                line.price_unit = line.order_id.currency_id.round(
+                    line.ps_shop_price_unit * line.ps_exchange_rate
+                )
+
+    def _compute_price_unit(self):
+        # Articles are priced by hand by staff: never let the pricelist reset them.
+        return super(SaleOrderLine, self.filtered(lambda l: not l.ps_is_article))._compute_price_unit()

@@ -1,0 +1,1 @@
+from . import personal_shopper_proof_reject
