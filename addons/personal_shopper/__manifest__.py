@@ -21,6 +21,7 @@
         "data/product_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/auth_signup_data.xml",
         "reports/personal_shopper_reports.xml",
         "reports/report_proforma.xml",
         "data/mail_template_data.xml",

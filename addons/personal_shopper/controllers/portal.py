@@ -1,0 +1,474 @@
+import math
+import uuid
+
+from werkzeug.exceptions import NotFound
+
+from odoo import _, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+from odoo.tools import float_compare
+
+from odoo.addons.sale.controllers import portal as sale_portal
+
+ADDRESS_FIELDS = ("name", "street", "city", "zip", "country_id", "phone")
+ADDRESS_FIELD_MAX = 128
+PROOF_NOTE_MAX = 1000
+PROOF_AMOUNT_MAX_FACTOR = 10
+# room for the other form fields and the multipart boundaries of a proof upload
+UPLOAD_OVERHEAD = 64 * 1024
+USED_FORM_TOKENS_KEPT = 50
+
+
+class CustomerPortal(sale_portal.CustomerPortal):
+    # ------------------------------------------------------------------
+    # Portal home
+    # ------------------------------------------------------------------
+    @http.route()
+    def home(self, **kw):
+        response = super().home(**kw)
+        partner = request.env.user.partner_id
+        response.qcontext.update(
+            {
+                "ps_cart_count": request.env["sale.order"]
+                ._ps_get_cart(partner)
+                .ps_article_count,
+                "ps_balance_orders": request.env["sale.order"].search(
+                    [
+                        ("is_personal_shopper", "=", True),
+                        ("ps_stage", "in", ("balance_pending", "balance_review")),
+                        ("partner_id", "child_of", partner.commercial_partner_id.id),
+                    ]
+                ),
+            }
+        )
+        return response
+
+    # ------------------------------------------------------------------
+    # Partner shops
+    # ------------------------------------------------------------------
+    @http.route("/my/shops", type="http", auth="public", website=True)
+    def portal_ps_shops(self, category=None, **kw):
+        Shop = request.env["personal.shopper.shop"]
+        all_shops = Shop.search([])
+        categories = all_shops.category_id.sorted()
+        current_category = categories.filtered(lambda c: str(c.id) == category)
+        groups = [
+            (group, all_shops.filtered(lambda s, group=group: s.category_id == group))
+            for group in (current_category or categories)
+        ]
+        if not current_category:
+            groups.append(
+                (categories.browse(), all_shops.filtered(lambda s: not s.category_id))
+            )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "ps_shops",
+                "shop_groups": [(group, shops) for group, shops in groups if shops],
+                "categories": categories,
+                "current_category": current_category,
+            }
+        )
+        return request.render("personal_shopper.portal_my_shops", values)
+
+    # ------------------------------------------------------------------
+    # Cart
+    # ------------------------------------------------------------------
+    def _ps_cart(self):
+        return request.env["sale.order"]._ps_get_cart(request.env.user.partner_id)
+
+    def _ps_cart_line(self, line_id):
+        """The article ``line_id`` of the current user's cart, or 404."""
+        line = self._ps_cart().order_line.filtered(
+            lambda line: line.id == line_id and line.ps_is_article
+        )
+        if not line:
+            raise NotFound()
+        return line
+
+    def _ps_form_token_used(self, token):
+        return not token or token in request.session.get("ps_used_form_tokens", [])
+
+    def _ps_use_form_token(self, token):
+        used = request.session.get("ps_used_form_tokens", [])
+        request.session["ps_used_form_tokens"] = [*used, token][-USED_FORM_TOKENS_KEPT:]
+
+    def _ps_render_cart(
+        self, article=None, errors=None, line_errors=None, message=None
+    ):
+        cart = self._ps_cart()
+        partner = request.env.user.partner_id
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "ps_cart",
+                "cart": cart,
+                "lines": cart.order_line.filtered("ps_is_article"),
+                "article": article or {"quantity": 1},
+                "errors": errors or {},
+                "line_errors": line_errors or {},
+                "message": message,
+                "form_token": uuid.uuid4().hex,
+                "requests": request.env["sale.order"].search(
+                    [
+                        ("is_personal_shopper", "=", True),
+                        ("ps_stage", "!=", "cart"),
+                        ("partner_id", "child_of", partner.commercial_partner_id.id),
+                    ]
+                ),
+            }
+        )
+        return request.render("personal_shopper.portal_my_cart", values)
+
+    @http.route("/my/cart", type="http", auth="user", methods=["GET"], website=True)
+    def portal_ps_cart(self, shop_id=None, message=None, **kw):
+        article = {"quantity": 1}
+        if shop_id and shop_id.isdigit():
+            shop = request.env["personal.shopper.shop"].browse(int(shop_id)).exists()
+            article["url"] = shop.url or ""
+        return self._ps_render_cart(article=article, message=message)
+
+    @http.route(
+        "/my/cart/add", type="http", auth="user", methods=["POST"], website=True
+    )
+    def portal_ps_cart_add(
+        self, name="", url="", quantity="", details="", form_token=None, **kw
+    ):
+        if self._ps_form_token_used(form_token):
+            # double submission of the same form: the article is already there
+            return request.redirect("/my/cart")
+        article = {"name": name, "url": url, "quantity": quantity, "details": details}
+        errors = request.env["sale.order.line"]._ps_validate_article(article)
+        if not errors:
+            cart = request.env["sale.order"]._ps_get_cart(
+                request.env.user.partner_id, create=True
+            )
+            try:
+                cart._ps_add_article(article)
+            except UserError as error:
+                errors = {"form": error.args[0]}
+        if errors:
+            return self._ps_render_cart(article=article, errors=errors)
+        self._ps_use_form_token(form_token)
+        return request.redirect("/my/cart?message=article_added")
+
+    @http.route(
+        "/my/cart/line/<int:line_id>/update",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ps_cart_line_update(self, line_id, quantity="", **kw):
+        line = self._ps_cart_line(line_id)
+        try:
+            line._ps_update_article({"quantity": quantity})
+        except (UserError, ValidationError) as error:
+            return self._ps_render_cart(
+                line_errors={line.id: (quantity, error.args[0])}
+            )
+        return request.redirect("/my/cart?message=article_updated")
+
+    @http.route(
+        "/my/cart/line/<int:line_id>/remove",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ps_cart_line_remove(self, line_id, **kw):
+        self._ps_cart_line(line_id).unlink()
+        return request.redirect("/my/cart?message=article_removed")
+
+    # ------------------------------------------------------------------
+    # Checkout
+    # ------------------------------------------------------------------
+    def _ps_delivery_addresses(self):
+        partner = request.env.user.partner_id.sudo()
+        return partner | partner.child_ids.filtered(lambda p: p.type == "delivery")
+
+    def _ps_check_new_address(self, address):
+        errors = {}
+        for field in ("street", "city", "country_id"):
+            if not address.get(field):
+                errors[field] = _("This field is required.")
+        for field in ADDRESS_FIELDS:
+            if len(address.get(field) or "") > ADDRESS_FIELD_MAX:
+                errors[field] = _(
+                    "Too long (%s characters at most).", ADDRESS_FIELD_MAX
+                )
+        country_id = address.get("country_id")
+        if country_id and not (
+            country_id.isdigit()
+            and request.env["res.country"].browse(int(country_id)).exists()
+        ):
+            errors["country_id"] = _("Choose a country from the list.")
+        return errors
+
+    def _ps_create_delivery_address(self, address):
+        partner = request.env.user.partner_id
+        Partner = request.env["res.partner"].sudo()
+        return Partner.create(
+            {
+                "parent_id": partner.id,
+                "type": "delivery",
+                "name": address.get("name") or partner.name,
+                "street": address["street"],
+                "city": address["city"],
+                "zip": address.get("zip") or False,
+                "country_id": int(address["country_id"]),
+                "phone": address.get("phone") or False,
+            }
+        )
+
+    def _ps_render_checkout(self, cart, **values):
+        company = cart.company_id
+        addresses = self._ps_delivery_addresses()
+        default_address = (
+            cart.partner_shipping_id
+            if cart.partner_shipping_id in addresses
+            else addresses[:1]
+        )
+        ICP = request.env["ir.config_parameter"].sudo()
+        use_terms = ICP.get_param("account.use_invoice_terms")
+        render_values = self._prepare_portal_layout_values()
+        render_values.update(
+            {
+                "page_name": "ps_checkout",
+                "cart": cart,
+                "lines": cart.order_line.filtered("ps_is_article"),
+                "addresses": addresses,
+                "address_choice": str(default_address.id),
+                "new_address": {},
+                "errors": {},
+                "countries": request.env["res.country"].sudo().search([]),
+                "terms_url": "/terms"
+                if use_terms and company.terms_type == "html"
+                else False,
+                "terms_text": company.invoice_terms
+                if company.terms_type != "html"
+                else False,
+                **values,
+            }
+        )
+        return request.render("personal_shopper.portal_my_cart_checkout", render_values)
+
+    @http.route(
+        "/my/cart/checkout",
+        type="http",
+        auth="user",
+        methods=["GET", "POST"],
+        website=True,
+    )
+    def portal_ps_cart_checkout(self, terms=None, address=None, **post):
+        cart = self._ps_cart()
+        if request.httprequest.method == "GET":
+            if not cart.order_line.filtered("ps_is_article"):
+                return request.redirect("/my/cart")
+            return self._ps_render_checkout(cart)
+        if not cart:
+            # already submitted (double click, second tab) or nothing to submit
+            last = request.env["sale.order"].search(
+                [
+                    ("is_personal_shopper", "=", True),
+                    ("partner_id", "=", request.env.user.partner_id.id),
+                    ("ps_stage", "=", "proforma_requested"),
+                ],
+                order="id desc",
+                limit=1,
+            )
+            if last:
+                return request.redirect(
+                    last.get_portal_url(query_string="&message=proforma_requested")
+                )
+            return request.redirect("/my/cart")
+
+        errors = {}
+        new_address = {
+            field: (post.get(f"new_{field}") or "").strip() for field in ADDRESS_FIELDS
+        }
+        if not terms:
+            errors["terms"] = _("Please accept the terms and conditions.")
+        addresses = self._ps_delivery_addresses()
+        shipping = request.env["res.partner"]
+        if address == "new":
+            errors.update(self._ps_check_new_address(new_address))
+        else:
+            shipping = addresses.filtered(lambda p: str(p.id) == address)
+            if not shipping:
+                errors["address"] = _("Choose a delivery address.")
+        if errors:
+            return self._ps_render_checkout(
+                cart,
+                errors=errors,
+                address_choice=address,
+                new_address=new_address,
+                terms_checked=bool(terms),
+            )
+        if address == "new":
+            shipping = self._ps_create_delivery_address(new_address)
+        try:
+            cart._ps_request_proforma(
+                shipping, request.env.user.partner_id, request.httprequest.remote_addr
+            )
+        except UserError as error:
+            return self._ps_render_checkout(
+                cart,
+                errors={"form": error.args[0]},
+                address_choice=str(shipping.id),
+                terms_checked=True,
+            )
+        return request.redirect(
+            cart.get_portal_url(query_string="&message=proforma_requested")
+        )
+
+    # ------------------------------------------------------------------
+    # Order page
+    # ------------------------------------------------------------------
+    @http.route()
+    def portal_order_page(self, order_id, *args, **kwargs):
+        response = super().portal_order_page(order_id, *args, **kwargs)
+        order_sudo = response.qcontext.get("sale_order") if response.is_qweb else None
+        if order_sudo and order_sudo.is_personal_shopper:
+            kind, invoice = order_sudo._ps_expected_proof()
+            response.qcontext.update(
+                {
+                    "ps_error": request.session.pop("ps_portal_error", None),
+                    "ps_proof_kind": kind,
+                    "ps_invoice": invoice,
+                }
+            )
+        return response
+
+    def _ps_order_or_redirect(self, order_id, access_token):
+        try:
+            order_sudo = self._document_check_access(
+                "sale.order", order_id, access_token
+            )
+        except (AccessError, MissingError):
+            return None
+        return order_sudo if order_sudo.is_personal_shopper else None
+
+    def _ps_back_to_order(self, order_sudo, error=None, message=None):
+        if error:
+            request.session["ps_portal_error"] = error
+        return request.redirect(
+            order_sudo.get_portal_url(
+                query_string=f"&message={message}" if message else None
+            )
+        )
+
+    @http.route(
+        "/my/orders/<int:order_id>/ps_accept",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ps_accept_proforma(self, order_id, access_token=None, **kw):
+        order_sudo = self._ps_order_or_redirect(order_id, access_token)
+        if not order_sudo:
+            return request.redirect("/my")
+        try:
+            accepted = order_sudo._ps_accept_proforma()
+        except UserError as error:
+            return self._ps_back_to_order(order_sudo, error=error.args[0])
+        return self._ps_back_to_order(
+            order_sudo, message="proforma_accepted" if accepted else None
+        )
+
+    @http.route(
+        "/my/orders/<int:order_id>/ps_proof",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ps_upload_proof(
+        self, order_id, access_token=None, proof_file=None, amount=None, note=None, **kw
+    ):
+        order_sudo = self._ps_order_or_redirect(order_id, access_token)
+        if not order_sudo:
+            return request.redirect("/my")
+        try:
+            data, filename = self._ps_read_proof_file(order_sudo, proof_file)
+            amount_value = self._ps_check_proof_amount(order_sudo, amount)
+            Proof = request.env["personal.shopper.payment.proof"].sudo()
+            mimetype = Proof.with_company(order_sudo.company_id)._check_file(
+                data, filename
+            )
+            Attachment = request.env["ir.attachment"].sudo()
+            with request.env.cr.savepoint():
+                attachment = Attachment.create(
+                    {
+                        "name": filename,
+                        "raw": data,
+                        # judged on the content, not on the name
+                        "mimetype": mimetype,
+                        "res_model": "sale.order",
+                        "res_id": order_sudo.id,
+                    }
+                )
+                order_sudo._ps_add_proof(
+                    attachment,
+                    amount_value,
+                    source="portal",
+                    note=(note or "").strip()[:PROOF_NOTE_MAX] or False,
+                )
+        except (UserError, ValidationError) as error:
+            return self._ps_back_to_order(order_sudo, error=error.args[0])
+        return self._ps_back_to_order(order_sudo, message="proof_sent")
+
+    def _ps_read_proof_file(self, order_sudo, proof_file):
+        """Return (content, file name) of the uploaded proof, refusing oversized
+        uploads before reading them."""
+        kind, invoice = order_sudo._ps_expected_proof()
+        if not kind or not invoice:
+            raise UserError(
+                _("No payment is expected on %s at this stage.", order_sudo.name)
+            )
+        max_bytes = (order_sudo.company_id.ps_proof_max_size or 10) * 1024 * 1024
+        too_big = UserError(
+            _(
+                "The file is too large: %(size)s MB at most.",
+                size=order_sudo.company_id.ps_proof_max_size or 10,
+            )
+        )
+        if (request.httprequest.content_length or 0) > max_bytes + UPLOAD_OVERHEAD:
+            raise too_big
+        if not proof_file or not getattr(proof_file, "filename", None):
+            raise UserError(_("Choose the file of your payment proof."))
+        data = proof_file.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise too_big
+        return data, proof_file.filename
+
+    def _ps_check_proof_amount(self, order_sudo, amount):
+        """Return the declared amount (None: the amount due), or raise."""
+        if not (amount or "").strip():
+            return None
+        invoice = order_sudo._ps_expected_proof()[1]
+        currency = invoice.currency_id
+        try:
+            value = float(amount.replace(",", "."))
+        except ValueError:
+            value = 0.0
+        if (
+            not math.isfinite(value)
+            or float_compare(value, 0.0, precision_rounding=currency.rounding) <= 0
+            or float_compare(
+                value,
+                invoice.amount_residual * PROOF_AMOUNT_MAX_FACTOR,
+                precision_rounding=currency.rounding,
+            )
+            > 0
+        ):
+            raise UserError(
+                _(
+                    "The amount paid must be more than 0 and not more than %(max)s.",
+                    max=currency.round(
+                        invoice.amount_residual * PROOF_AMOUNT_MAX_FACTOR
+                    ),
+                )
+            )
+        return currency.round(value)
