@@ -19,6 +19,7 @@
         "security/personal_shopper_security.xml",
         "security/ir.model.access.csv",
         "data/product_data.xml",
+        "data/personal_shopper_shop_category_data.xml",
         "data/ir_cron_data.xml",
         "data/mail_activity_type_data.xml",
         "data/auth_signup_data.xml",

@@ -20,30 +20,38 @@ class PersonalShopperCommon(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # English texts whatever the default language of the database
+        cls.env = cls.env(context=dict(cls.env.context, lang="en_US"))
         cls.company = cls.env.company
         if not cls.company.chart_template:
             cls.env["account.chart.template"].try_loading(
                 "generic_coa", company=cls.company, install_demo=False
             )
-        cls.bank_journal = cls.env["account.journal"].create({
-            "name": "Personal shopper bank",
-            "code": "PSBK",
-            "type": "bank",
-            "company_id": cls.company.id,
-        })
-        cls.company.write({
-            "email": "shop@example.com",
-            "ps_deposit_percent": 50.0,
-            "ps_service_fee_percent": 10.0,
-            "ps_service_fee_min": 10.0,
-            "ps_transport_percent": 15.0,
-            "ps_transport_min": 20.0,
-            "ps_proforma_validity_days": 7,
-            "ps_reminder_days": 3,
-            "ps_proof_max_size": 10,
-            "ps_payment_instructions": "<p>Bank transfer to IBAN FR76 0000 0000 0000 0000 0000 000</p>",
-            "ps_payment_journal_id": cls.bank_journal.id,
-        })
+        cls.bank_journal = cls.env["account.journal"].create(
+            {
+                "name": "Personal shopper bank",
+                "code": "PSBK",
+                "type": "bank",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.company.write(
+            {
+                "email": "shop@example.com",
+                "ps_deposit_percent": 50.0,
+                "ps_service_fee_percent": 10.0,
+                "ps_service_fee_min": 10.0,
+                "ps_transport_percent": 15.0,
+                "ps_transport_min": 20.0,
+                "ps_proforma_validity_days": 7,
+                "ps_reminder_days": 3,
+                "ps_proof_max_size": 10,
+                "ps_payment_instructions": (
+                    "<p>Bank transfer to IBAN FR76 0000 0000 0000 0000 0000 000</p>"
+                ),
+                "ps_payment_journal_id": cls.bank_journal.id,
+            }
+        )
         cls.currency = cls.company.currency_id
 
         cls.staff_user = new_test_user(
@@ -51,6 +59,7 @@ class PersonalShopperCommon(TransactionCase):
             login="ps_staff",
             name="Stella Staff",
             email="stella.staff@example.com",
+            lang="en_US",
             groups="personal_shopper.group_personal_shopper_user",
         )
         cls.portal_user = new_test_user(
@@ -58,34 +67,41 @@ class PersonalShopperCommon(TransactionCase):
             login="ps_customer",
             name="Carla Customer",
             email="carla.customer@example.com",
+            lang="en_US",
             groups="base.group_portal",
         )
         cls.customer = cls.portal_user.partner_id
-        cls.customer.write({
-            "mobile": "+33 6 12 34 56 78",
-            "street": "1 rue de la Paix",
-            "city": "Paris",
-            "zip": "75002",
-            "country_id": cls.env.ref("base.fr").id,
-        })
+        cls.customer.write(
+            {
+                "mobile": "+33 6 12 34 56 78",
+                "street": "1 rue de la Paix",
+                "city": "Paris",
+                "zip": "75002",
+                "country_id": cls.env.ref("base.fr").id,
+            }
+        )
 
         cls.category_fashion = cls.env["personal.shopper.shop.category"].create(
             {"name": "PS Test Fashion"}
         )
-        cls.shop_us = cls.env["personal.shopper.shop"].create({
-            "name": "US Test Shop",
-            "url": "https://www.us-shop.example.com",
-            "category_id": cls.category_fashion.id,
-            "country_id": cls.env.ref("base.us").id,
-            "currency_id": cls.env.ref("base.USD").id,
-        })
-        cls.shop_uk = cls.env["personal.shopper.shop"].create({
-            "name": "UK Test Shop",
-            "url": "https://uk-shop.example.com",
-            "category_id": cls.category_fashion.id,
-            "country_id": cls.env.ref("base.uk").id,
-            "currency_id": cls.env.ref("base.GBP").id,
-        })
+        cls.shop_us = cls.env["personal.shopper.shop"].create(
+            {
+                "name": "US Test Shop",
+                "url": "https://www.us-shop.example.com",
+                "category_id": cls.category_fashion.id,
+                "country_id": cls.env.ref("base.us").id,
+                "currency_id": cls.env.ref("base.USD").id,
+            }
+        )
+        cls.shop_uk = cls.env["personal.shopper.shop"].create(
+            {
+                "name": "UK Test Shop",
+                "url": "https://uk-shop.example.com",
+                "category_id": cls.category_fashion.id,
+                "country_id": cls.env.ref("base.uk").id,
+                "currency_id": cls.env.ref("base.GBP").id,
+            }
+        )
 
     # ------------------------------------------------------------------
     # Customer side (what the portal does, with its sudo)
@@ -95,13 +111,16 @@ class PersonalShopperCommon(TransactionCase):
         partner = partner or self.customer
         cart = self.env["sale.order"]._ps_get_cart(partner, create=True)
         for index in range(articles):
-            cart._ps_add_article({
-                "name": f"Article {index + 1}",
-                "url": f"https://www.us-shop.example.com/item/{index + 1}"
-                if index % 2 == 0 else f"https://uk-shop.example.com/p/{index + 1}",
-                "quantity": 1 + index,
-                "details": f"Size {38 + index}",
-            })
+            cart._ps_add_article(
+                {
+                    "name": f"Article {index + 1}",
+                    "url": f"https://www.us-shop.example.com/item/{index + 1}"
+                    if index % 2 == 0
+                    else f"https://uk-shop.example.com/p/{index + 1}",
+                    "quantity": 1 + index,
+                    "details": f"Size {38 + index}",
+                }
+            )
         return cart.sudo(False)
 
     def _request_proforma(self, order):
@@ -128,12 +147,14 @@ class PersonalShopperCommon(TransactionCase):
         return order
 
     def _make_attachment(self, order, data=PDF_DATA, name="receipt.pdf"):
-        return self.env["ir.attachment"].create({
-            "name": name,
-            "raw": data,
-            "res_model": "sale.order",
-            "res_id": order.id,
-        })
+        return self.env["ir.attachment"].create(
+            {
+                "name": name,
+                "raw": data,
+                "res_model": "sale.order",
+                "res_id": order.id,
+            }
+        )
 
     def _submit_proof(self, order, amount=None, data=PDF_DATA, name="receipt.pdf"):
         """The customer uploads a payment proof (``amount`` None: the amount due)."""
@@ -153,13 +174,27 @@ class PersonalShopperCommon(TransactionCase):
             ("proforma_sent", lambda o: self._price_and_send(o, prices)),
             ("deposit_pending", self._accept),
             ("confirmed", self._pay_with_proof),
-            ("purchased", lambda o: o.with_user(self.staff_user).action_ps_mark_purchased()),
-            ("in_transit", lambda o: o.with_user(self.staff_user).action_ps_mark_in_transit()),
-            ("arrived", lambda o: o.with_user(self.staff_user).action_ps_mark_arrived()),
-            ("balance_pending",
-             lambda o: o.with_user(self.staff_user).action_ps_issue_final_invoice()),
+            (
+                "purchased",
+                lambda o: o.with_user(self.staff_user).action_ps_mark_purchased(),
+            ),
+            (
+                "in_transit",
+                lambda o: o.with_user(self.staff_user).action_ps_mark_in_transit(),
+            ),
+            (
+                "arrived",
+                lambda o: o.with_user(self.staff_user).action_ps_mark_arrived(),
+            ),
+            (
+                "balance_pending",
+                lambda o: o.with_user(self.staff_user).action_ps_issue_final_invoice(),
+            ),
             ("ready", self._pay_with_proof),
-            ("delivered", lambda o: o.with_user(self.staff_user).action_ps_mark_delivered()),
+            (
+                "delivered",
+                lambda o: o.with_user(self.staff_user).action_ps_mark_delivered(),
+            ),
         ]
         order = self._make_cart(partner, articles)
         for step_stage, step in steps:

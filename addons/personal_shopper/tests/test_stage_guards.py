@@ -1,0 +1,126 @@
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import PersonalShopperCommon
+
+
+@tagged("post_install", "-at_install")
+class TestStageGuards(PersonalShopperCommon):
+    def test_no_purchase_before_deposit(self):
+        order = self._make_order("deposit_pending")
+        with self.assertRaises(UserError):
+            order.with_user(self.staff_user).action_ps_mark_purchased()
+        # a proof waiting for review is not a payment either
+        self._submit_proof(order)
+        with self.assertRaises(UserError):
+            order.with_user(self.staff_user).action_ps_mark_purchased()
+        self.assertEqual(order.ps_stage, "deposit_review")
+
+    def test_no_final_invoice_before_arrival(self):
+        order = self._make_order("in_transit")
+        with self.assertRaises(UserError):
+            order.with_user(self.staff_user).action_ps_issue_final_invoice()
+        self.assertFalse(order.ps_final_invoice_id)
+
+    def test_no_ready_before_balance(self):
+        order = self._make_order("balance_pending")
+        with self.assertRaises(UserError):
+            order._ps_set_stage("ready")
+        with self.assertRaises(UserError):
+            order.with_user(self.staff_user).action_ps_mark_delivered()
+        self._submit_proof(order)
+        with self.assertRaises(UserError):
+            order._ps_set_stage("ready")
+        self.assertEqual(order.ps_stage, "balance_review")
+
+    def test_cancel(self):
+        for stage in ("cart", "proforma_requested", "proforma_sent", "deposit_pending"):
+            order = self._make_order(
+                stage,
+                partner=self.env["res.partner"].create({"name": f"Customer {stage}"}),
+            )
+            order.with_user(self.staff_user).action_ps_cancel()
+            self.assertEqual(order.ps_stage, "cancelled")
+            self.assertEqual(order.state, "cancel")
+        # the unpaid deposit invoice is cancelled with the request
+        self.assertEqual(order.ps_deposit_invoice_id.state, "cancel")
+
+    def test_cancel_partly_paid_deposit(self):
+        """Money was received: the deposit invoice is left to the accountant."""
+        order = self._make_order("deposit_pending")
+        self._pay_with_proof(order, amount=10.0)
+        order.with_user(self.staff_user).action_ps_cancel()
+        self.assertEqual(order.ps_stage, "cancelled")
+        self.assertEqual(order.ps_deposit_invoice_id.state, "posted")
+        self.assertEqual(order.ps_deposit_invoice_id.payment_state, "partial")
+
+    def test_no_cancel_after_confirmation(self):
+        order = self._make_order("confirmed")
+        with self.assertRaises(UserError):
+            order.with_user(self.staff_user).action_ps_cancel()
+        self.assertEqual(order.ps_stage, "confirmed")
+
+    def test_illegal_jumps(self):
+        order = self._make_cart()
+        for stage in ("proforma_sent", "confirmed", "purchased", "delivered"):
+            with self.assertRaises(UserError):
+                order._ps_set_stage(stage)
+        self._request_proforma(order)
+        with self.assertRaises(UserError):
+            order.with_user(self.staff_user).action_ps_mark_arrived()
+        with self.assertRaises(UserError):
+            order._ps_set_stage("cart")
+        self.assertEqual(order.ps_stage, "proforma_requested")
+
+    def test_send_proforma_needs_prices(self):
+        order = self._request_proforma(self._make_cart())
+        with self.assertRaises(UserError):
+            order.with_user(self.staff_user).action_ps_send_proforma()
+        self.assertEqual(order.ps_stage, "proforma_requested")
+
+    def test_no_double_submission(self):
+        order = self._make_cart()
+        self.assertTrue(order._ps_request_proforma(self.customer, self.customer))
+        self.assertFalse(order._ps_request_proforma(self.customer, self.customer))
+        self.assertEqual(
+            order.ps_stage_history_ids.mapped("stage"), ["proforma_requested"]
+        )
+
+    def test_not_a_personal_shopper_order(self):
+        order = self.env["sale.order"].create({"partner_id": self.customer.id})
+        with self.assertRaises(UserError):
+            order.action_ps_mark_purchased()
+
+    def test_portal_user_cannot_run_staff_actions(self):
+        """Each staff action, tried by the customer at the stage where it would
+        be allowed, is refused; staff then do it to reach the next one."""
+        order = self._make_order("proforma_requested")
+        self._price(order)
+        as_customer = order.with_user(self.portal_user)
+        for action in (
+            "action_ps_compute_fees",
+            "action_ps_send_proforma",
+            "action_ps_cancel",
+        ):
+            with self.subTest(action=action), self.assertRaises(AccessError):
+                getattr(as_customer, action)()
+        order.with_user(self.staff_user).action_ps_send_proforma()
+        self._accept(order)
+        self._pay_with_proof(order)
+        order.ps_transport_final = 80.0
+        for action in (
+            "action_ps_mark_purchased",
+            "action_ps_mark_in_transit",
+            "action_ps_mark_arrived",
+            "action_ps_issue_final_invoice",
+        ):
+            with self.subTest(action=action), self.assertRaises(AccessError):
+                getattr(as_customer, action)()
+            getattr(order.with_user(self.staff_user), action)()
+        proof = self._submit_proof(order)
+        with self.assertRaises(AccessError):
+            proof.with_user(self.portal_user).action_accept()
+        proof.with_user(self.staff_user).action_accept()
+        with self.assertRaises(AccessError):
+            as_customer.action_ps_mark_delivered()
+        self.assertEqual(order.ps_stage, "ready")
