@@ -83,18 +83,19 @@ class PersonalShopperPaymentProof(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         proofs = super().create(vals_list)
+        kind_labels = dict(self._fields["kind"]._description_selection(self.env))
         for proof in proofs:
             if not proof.amount_accepted:
                 proof.amount_accepted = proof.amount_declared
             proof.attachment_id.sudo().write({"res_model": "sale.order", "res_id": proof.order_id.id})
             proof.order_id.sudo()._ps_schedule_staff_activity(
-                _("Check the %s payment proof", proof.kind == "deposit" and _("deposit") or _("balance")),
+                _("Check the payment proof (%s)", kind_labels[proof.kind]),
                 _("%(customer)s sent a payment proof of %(amount)s.",
                   customer=proof.partner_id.name, amount=proof.amount_declared),
             )
             proof.order_id.sudo().message_post(
                 body=_("Payment proof received (%(kind)s, %(amount)s %(currency)s).",
-                       kind=proof.kind, amount=proof.amount_declared,
+                       kind=kind_labels[proof.kind], amount=proof.amount_declared,
                        currency=proof.currency_id.name),
                 attachment_ids=proof.attachment_id.ids,
                 subtype_xmlid="mail.mt_note",

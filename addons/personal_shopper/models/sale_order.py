@@ -112,7 +112,7 @@ class SaleOrder(models.Model):
         copy=False,
         help="Real transport cost, billed on the final invoice instead of the estimate.",
     )
-    ps_proforma_sent_date = fields.Datetime(copy=False, readonly=True)
+    ps_proforma_sent_date = fields.Datetime(string="Proforma sent on", copy=False, readonly=True)
     ps_deposit_invoice_id = fields.Many2one(
         "account.move", string="Deposit invoice", copy=False, readonly=True
     )
@@ -124,8 +124,10 @@ class SaleOrder(models.Model):
     ps_proof_ids = fields.One2many(
         "personal.shopper.payment.proof", "order_id", string="Payment proofs"
     )
-    ps_proof_to_review_count = fields.Integer(compute="_compute_ps_proof_to_review_count")
-    ps_last_reminder_date = fields.Datetime(copy=False, readonly=True)
+    ps_proof_to_review_count = fields.Integer(
+        string="Proofs to check", compute="_compute_ps_proof_to_review_count"
+    )
+    ps_last_reminder_date = fields.Datetime(string="Last reminder", copy=False, readonly=True)
     ps_whatsapp_url = fields.Char(compute="_compute_ps_whatsapp_url", string="WhatsApp link")
 
     _sql_constraints = [
@@ -255,9 +257,13 @@ class SaleOrder(models.Model):
         template = self.env.ref("personal_shopper.mail_template_ps_stage_change")
         for order in self:
             order.message_subscribe(partner_ids=order.partner_id.ids)
-            order.with_context(lang=order.partner_id.lang).message_post_with_source(
-                template, subtype_xmlid="mail.mt_comment"
-            )
+            # When the customer's own action moves the order (checkout), Odoo
+            # would not notify them, the current user, of the message: they
+            # are who it is for.
+            by_customer = self.env.user.partner_id == order.partner_id
+            order.with_context(
+                lang=order.partner_id.lang, mail_notify_author=by_customer
+            ).message_post_with_source(template, subtype_xmlid="mail.mt_comment")
 
     # ------------------------------------------------------------------
     # Cart (customer side, called by the portal after access checks)
@@ -366,7 +372,7 @@ class SaleOrder(models.Model):
         """(Re)compute the service fee and estimated transport lines from the
         company's rules: a percentage of the articles with a minimum."""
         for order in self:
-            if order.state != "draft":
+            if order.state not in ("draft", "sent"):
                 raise UserError(_("Fees can only be computed before the proforma is accepted."))
             company = order.company_id
             base = order.ps_articles_amount
@@ -480,10 +486,14 @@ class SaleOrder(models.Model):
     def action_ps_cancel(self):
         self._ps_check_transition("cancelled")
         for order in self:
+            deposit = order.ps_deposit_invoice_id
+            if deposit.state == "posted" and deposit.payment_state == "not_paid":
+                # nothing paid yet: the deposit invoice goes with the request
+                deposit.button_draft()
             if order.state != "cancel":
                 order.with_context(disable_cancel_warning=True)._action_cancel()
-            if order.ps_deposit_invoice_id.state == "draft":
-                order.ps_deposit_invoice_id.button_cancel()
+            if deposit.state == "draft":
+                deposit.button_cancel()
         return self._ps_set_stage("cancelled")
 
     def action_ps_issue_final_invoice(self):
