@@ -47,6 +47,5 @@
             "personal_shopper/static/src/js/tours/*.js",
         ],
     },
-    "installable": True,
     "application": True,
 }

@@ -11,7 +11,9 @@ class AccountMove(models.Model):
     @api.depends("line_ids.sale_line_ids.order_id")
     def _compute_ps_order_id(self):
         for move in self:
-            orders = move.line_ids.sale_line_ids.order_id.filtered("is_personal_shopper")
+            orders = move.line_ids.sale_line_ids.order_id.filtered(
+                "is_personal_shopper"
+            )
             move.ps_order_id = orders[:1]
 
     def _message_post_after_hook(self, message, msg_vals):
@@ -19,7 +21,9 @@ class AccountMove(models.Model):
         the personal shopper order."""
         result = super()._message_post_after_hook(message, msg_vals)
         if message.message_type == "email" and message.attachment_ids:
-            for move in self.filtered(lambda m: m.move_type == "out_invoice" and m.ps_order_id):
+            for move in self.filtered(
+                lambda m: m.move_type == "out_invoice" and m.ps_order_id
+            ):
                 order = move.ps_order_id
                 if order._ps_expected_proof()[1] == move:
                     copies = message.attachment_ids.sudo().copy(
@@ -30,6 +34,13 @@ class AccountMove(models.Model):
 
     def _ps_paid_orders(self):
         return self.ps_order_id.filtered(
-            lambda o: o.ps_stage in ("deposit_pending", "deposit_review",
-                                     "balance_pending", "balance_review")
+            lambda o: (
+                o.ps_stage
+                in (
+                    "deposit_pending",
+                    "deposit_review",
+                    "balance_pending",
+                    "balance_review",
+                )
+            )
         )

@@ -27,8 +27,8 @@ class PersonalShopperShop(models.Model):
         help="Host name of the website, used to recognise the shop of an article.",
     )
     logo = fields.Image(max_width=512, max_height=512)
-    category_id = fields.Many2one("personal.shopper.shop.category", string="Category")
-    country_id = fields.Many2one("res.country", string="Country")
+    category_id = fields.Many2one("personal.shopper.shop.category")
+    country_id = fields.Many2one("res.country")
     currency_id = fields.Many2one(
         "res.currency",
         string="Shop currency",
@@ -49,7 +49,10 @@ class PersonalShopperShop(models.Model):
             parts = urlsplit(shop.url.strip())
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise ValidationError(
-                    _("The website of %(shop)s must be an http(s) address.", shop=shop.name)
+                    _(
+                        "The website of %(shop)s must be an http(s) address.",
+                        shop=shop.name,
+                    )
                 )
 
     @api.model

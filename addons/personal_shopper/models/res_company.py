@@ -13,7 +13,9 @@ class ResCompany(models.Model):
     ps_transport_min = fields.Monetary(
         string="Minimum estimated transport", currency_field="currency_id", default=20.0
     )
-    ps_proforma_validity_days = fields.Integer(string="Proforma validity (days)", default=7)
+    ps_proforma_validity_days = fields.Integer(
+        string="Proforma validity (days)", default=7
+    )
     ps_reminder_days = fields.Integer(
         string="Reminder after (days)",
         default=3,

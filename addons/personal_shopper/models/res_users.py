@@ -66,8 +66,14 @@ class ResUsers(models.Model):
         template = self.env.ref("personal_shopper.mail_template_signup_confirmation")
         now = fields.Datetime.now()
         for user in self.sudo().filtered("ps_signup_pending"):
-            if not force and user.ps_confirmation_sent and user.ps_confirmation_sent + RESEND_DELAY > now:
-                _logger.info("Confirmation e-mail for user %s not resent: too soon", user.id)
+            if (
+                not force
+                and user.ps_confirmation_sent
+                and user.ps_confirmation_sent + RESEND_DELAY > now
+            ):
+                _logger.info(
+                    "Confirmation e-mail for user %s not resent: too soon", user.id
+                )
                 continue
             user.ps_confirmation_sent = now
             template.send_mail(user.id, force_send=True, raise_exception=False)
@@ -76,7 +82,9 @@ class ResUsers(models.Model):
     def _ps_confirm_signup(self, token):
         """Activate the account behind ``token``. Return the user, or raise."""
         try:
-            payload = tools.verify_hash_signed(self.env(su=True), SIGNUP_SCOPE, token or "")
+            payload = tools.verify_hash_signed(
+                self.env(su=True), SIGNUP_SCOPE, token or ""
+            )
         except Exception:  # noqa: BLE001 - malformed tokens are just invalid
             payload = None
         error = UserError(

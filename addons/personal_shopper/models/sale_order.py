@@ -79,19 +79,28 @@ class SaleOrder(models.Model):
         tracking=True,
         group_expand="_group_expand_ps_stage",
     )
-    ps_stage_date = fields.Datetime(string="In this stage since", copy=False, readonly=True)
+    ps_stage_date = fields.Datetime(
+        string="In this stage since", copy=False, readonly=True
+    )
     ps_stage_history_ids = fields.One2many(
-        "personal.shopper.stage.history", "order_id", string="Stage history", readonly=True
+        "personal.shopper.stage.history",
+        "order_id",
+        string="Stage history",
+        readonly=True,
     )
     ps_article_count = fields.Integer(compute="_compute_ps_amounts", string="Articles")
-    ps_articles_amount = fields.Monetary(compute="_compute_ps_amounts", string="Articles total")
+    ps_articles_amount = fields.Monetary(
+        compute="_compute_ps_amounts", string="Articles total"
+    )
     ps_terms_accepted_date = fields.Datetime(
         string="Terms accepted on", copy=False, readonly=True
     )
     ps_terms_accepted_by = fields.Many2one(
         "res.partner", string="Terms accepted by", copy=False, readonly=True
     )
-    ps_terms_accepted_ip = fields.Char(string="Terms accepted from", copy=False, readonly=True)
+    ps_terms_accepted_ip = fields.Char(
+        string="Terms accepted from", copy=False, readonly=True
+    )
     ps_terms_accepted_version = fields.Char(
         string="Accepted terms version",
         copy=False,
@@ -106,29 +115,42 @@ class SaleOrder(models.Model):
         default=lambda self: self.env.company.ps_deposit_percent,
         copy=False,
     )
-    ps_deposit_amount = fields.Monetary(compute="_compute_ps_amounts", string="Deposit due")
+    ps_deposit_amount = fields.Monetary(
+        compute="_compute_ps_amounts", string="Deposit due"
+    )
     ps_transport_final = fields.Monetary(
         string="Actual transport fees",
         copy=False,
-        help="Real transport cost, billed on the final invoice instead of the estimate.",
+        help="Real transport cost, billed on the final invoice instead of the "
+        "estimate.",
     )
-    ps_proforma_sent_date = fields.Datetime(string="Proforma sent on", copy=False, readonly=True)
+    ps_proforma_sent_date = fields.Datetime(
+        string="Proforma sent on", copy=False, readonly=True
+    )
     ps_deposit_invoice_id = fields.Many2one(
         "account.move", string="Deposit invoice", copy=False, readonly=True
     )
     ps_final_invoice_id = fields.Many2one(
         "account.move", string="Final invoice", copy=False, readonly=True
     )
-    ps_deposit_paid = fields.Boolean(compute="_compute_ps_payment_status", string="Deposit paid")
-    ps_balance_paid = fields.Boolean(compute="_compute_ps_payment_status", string="Balance paid")
+    ps_deposit_paid = fields.Boolean(
+        compute="_compute_ps_payment_status", string="Deposit paid"
+    )
+    ps_balance_paid = fields.Boolean(
+        compute="_compute_ps_payment_status", string="Balance paid"
+    )
     ps_proof_ids = fields.One2many(
         "personal.shopper.payment.proof", "order_id", string="Payment proofs"
     )
     ps_proof_to_review_count = fields.Integer(
         string="Proofs to check", compute="_compute_ps_proof_to_review_count"
     )
-    ps_last_reminder_date = fields.Datetime(string="Last reminder", copy=False, readonly=True)
-    ps_whatsapp_url = fields.Char(compute="_compute_ps_whatsapp_url", string="WhatsApp link")
+    ps_last_reminder_date = fields.Datetime(
+        string="Last reminder", copy=False, readonly=True
+    )
+    ps_whatsapp_url = fields.Char(
+        compute="_compute_ps_whatsapp_url", string="WhatsApp link"
+    )
 
     _sql_constraints = [
         (
@@ -140,12 +162,13 @@ class SaleOrder(models.Model):
     ]
 
     def init(self):
-        super().init()
+        result = super().init()
         # One open cart per customer, even under concurrent requests.
         self.env.cr.execute(
             "CREATE UNIQUE INDEX IF NOT EXISTS sale_order_ps_one_cart_per_partner "
             "ON sale_order (partner_id) WHERE is_personal_shopper AND ps_stage = 'cart'"
         )
+        return result
 
     # ------------------------------------------------------------------
     # Computes
@@ -154,8 +177,12 @@ class SaleOrder(models.Model):
     def _group_expand_ps_stage(self, stages, domain):
         return [key for key, _label in PS_STAGES]
 
-    @api.depends("order_line.price_subtotal", "order_line.ps_is_article", "amount_total",
-                 "ps_deposit_percent")
+    @api.depends(
+        "order_line.price_subtotal",
+        "order_line.ps_is_article",
+        "amount_total",
+        "ps_deposit_percent",
+    )
     def _compute_ps_amounts(self):
         for order in self:
             articles = order.order_line.filtered("ps_is_article")
@@ -165,11 +192,17 @@ class SaleOrder(models.Model):
                 order.amount_total * (order.ps_deposit_percent or 0.0) / 100.0
             )
 
-    @api.depends("ps_deposit_invoice_id.payment_state", "ps_final_invoice_id.payment_state")
+    @api.depends(
+        "ps_deposit_invoice_id.payment_state", "ps_final_invoice_id.payment_state"
+    )
     def _compute_ps_payment_status(self):
         for order in self:
-            order.ps_deposit_paid = order.ps_deposit_invoice_id.payment_state in PAID_STATES
-            order.ps_balance_paid = order.ps_final_invoice_id.payment_state in PAID_STATES
+            order.ps_deposit_paid = (
+                order.ps_deposit_invoice_id.payment_state in PAID_STATES
+            )
+            order.ps_balance_paid = (
+                order.ps_final_invoice_id.payment_state in PAID_STATES
+            )
 
     @api.depends("ps_proof_ids.state")
     def _compute_ps_proof_to_review_count(self):
@@ -178,16 +211,24 @@ class SaleOrder(models.Model):
                 order.ps_proof_ids.filtered(lambda p: p.state == "submitted")
             )
 
-    @api.depends("partner_id.mobile", "partner_id.phone", "partner_id.lang", "name", "ps_stage")
+    @api.depends(
+        "partner_id.mobile", "partner_id.phone", "partner_id.lang", "name", "ps_stage"
+    )
     def _compute_ps_whatsapp_url(self):
         for order in self:
-            number = re.sub(r"\D", "", order.partner_id.mobile or order.partner_id.phone or "")
-            if (order.partner_id.mobile or order.partner_id.phone or "").startswith("00"):
+            number = re.sub(
+                r"\D", "", order.partner_id.mobile or order.partner_id.phone or ""
+            )
+            if (order.partner_id.mobile or order.partner_id.phone or "").startswith(
+                "00"
+            ):
                 number = number[2:]
             if not order.is_personal_shopper or len(number) < 6:
                 order.ps_whatsapp_url = False
                 continue
-            message = order.with_context(lang=order.partner_id.lang)._ps_handover_message()
+            message = order.with_context(
+                lang=order.partner_id.lang
+            )._ps_handover_message()
             order.ps_whatsapp_url = f"https://wa.me/{number}?text={quote(message)}"
 
     def _ps_handover_message(self):
@@ -205,7 +246,9 @@ class SaleOrder(models.Model):
     def _ps_stage_label(self, stage=None):
         self.ensure_one()
         stage = stage or self.ps_stage
-        return dict(self._fields["ps_stage"]._description_selection(self.env)).get(stage, stage)
+        return dict(self._fields["ps_stage"]._description_selection(self.env)).get(
+            stage, stage
+        )
 
     def _ps_check_transition(self, new_stage):
         for order in self:
@@ -214,8 +257,12 @@ class SaleOrder(models.Model):
             if new_stage == "cancelled":
                 if order.ps_stage not in PS_CANCELLABLE:
                     raise UserError(
-                        _("%(order)s cannot be cancelled once confirmed (stage: %(stage)s).",
-                          order=order.name, stage=order._ps_stage_label())
+                        _(
+                            "%(order)s cannot be cancelled once confirmed "
+                            "(stage: %(stage)s).",
+                            order=order.name,
+                            stage=order._ps_stage_label(),
+                        )
                     )
                 continue
             if new_stage not in PS_TRANSITIONS.get(order.ps_stage, set()):
@@ -227,14 +274,18 @@ class SaleOrder(models.Model):
                         new=order._ps_stage_label(new_stage),
                     )
                 )
-            if (new_stage in ("confirmed", "purchased") and order.ps_deposit_invoice_id
-                    and not order.ps_deposit_paid):
-                raise UserError(
-                    _("The deposit of %s is not paid yet.", order.name)
-                )
+            if (
+                new_stage in ("confirmed", "purchased")
+                and order.ps_deposit_invoice_id
+                and not order.ps_deposit_paid
+            ):
+                raise UserError(_("The deposit of %s is not paid yet.", order.name))
             if new_stage in ("ready", "delivered") and not order.ps_balance_paid:
                 raise UserError(_("The balance of %s is not paid yet.", order.name))
-            if new_stage == "balance_pending" and order.ps_final_invoice_id.state != "posted":
+            if (
+                new_stage == "balance_pending"
+                and order.ps_final_invoice_id.state != "posted"
+            ):
                 raise UserError(_("Issue the final invoice of %s first.", order.name))
 
     def _ps_set_stage(self, new_stage, notify=True):
@@ -245,7 +296,13 @@ class SaleOrder(models.Model):
         for order in self:
             if order.ps_stage == new_stage:
                 continue
-            order.write({"ps_stage": new_stage, "ps_stage_date": now, "ps_last_reminder_date": False})
+            order.write(
+                {
+                    "ps_stage": new_stage,
+                    "ps_stage_date": now,
+                    "ps_last_reminder_date": False,
+                }
+            )
             self.env["personal.shopper.stage.history"].sudo().create(
                 {"order_id": order.id, "stage": new_stage, "date": now}
             )
@@ -304,7 +361,9 @@ class SaleOrder(models.Model):
     def _ps_check_cart(self):
         self.ensure_one()
         if not self.is_personal_shopper or self.ps_stage != "cart":
-            raise UserError(_("This request was already submitted and can no longer be changed."))
+            raise UserError(
+                _("This request was already submitted and can no longer be changed.")
+            )
 
     def _ps_add_article(self, values):
         """Add a remote article line to the cart. ``values``: name, url, quantity,
@@ -345,19 +404,30 @@ class SaleOrder(models.Model):
         self._ps_set_stage("proforma_requested")
         self._ps_schedule_staff_activity(
             _("Price the proforma of %s", self.name),
-            _("%(customer)s asked for a proforma for %(count)s article(s).",
-              customer=self.partner_id.name, count=self.ps_article_count),
+            _(
+                "%(customer)s asked for a proforma for %(count)s article(s).",
+                customer=self.partner_id.name,
+                count=self.ps_article_count,
+            ),
         )
         return True
 
     def _ps_terms_text(self):
         self.ensure_one()
         company = self.company_id
-        return company.invoice_terms_html if company.terms_type == "html" else company.invoice_terms
+        return (
+            company.invoice_terms_html
+            if company.terms_type == "html"
+            else company.invoice_terms
+        )
 
     def _ps_schedule_staff_activity(self, summary, note=""):
         for order in self:
-            user = order.user_id or order.team_id.user_id or self.env.ref("base.user_admin")
+            user = (
+                order.user_id
+                or order.team_id.user_id
+                or self.env.ref("base.user_admin")
+            )
             order.sudo().activity_schedule(
                 "personal_shopper.mail_activity_type_ps_todo",
                 summary=summary,
@@ -373,42 +443,68 @@ class SaleOrder(models.Model):
         company's rules: a percentage of the articles with a minimum."""
         for order in self:
             if order.state not in ("draft", "sent"):
-                raise UserError(_("Fees can only be computed before the proforma is accepted."))
+                raise UserError(
+                    _("Fees can only be computed before the proforma is accepted.")
+                )
             company = order.company_id
             base = order.ps_articles_amount
             order._ps_set_fee_line(
                 company.ps_service_fee_product_id,
-                max(base * company.ps_service_fee_percent / 100.0, company.ps_service_fee_min),
+                max(
+                    base * company.ps_service_fee_percent / 100.0,
+                    company.ps_service_fee_min,
+                ),
             )
             order._ps_set_fee_line(
                 company.ps_transport_product_id,
-                max(base * company.ps_transport_percent / 100.0, company.ps_transport_min),
+                max(
+                    base * company.ps_transport_percent / 100.0,
+                    company.ps_transport_min,
+                ),
             )
         return True
 
     def _ps_set_fee_line(self, product, amount):
         self.ensure_one()
         if not product:
-            raise UserError(_("Configure the service fee and transport products first."))
+            raise UserError(
+                _("Configure the service fee and transport products first.")
+            )
         amount = self.currency_id.round(amount)
-        line = self.order_line.filtered(lambda l: l.product_id == product)[:1]
+        line = self.order_line.filtered(lambda line: line.product_id == product)[:1]
         if line:
             line.write({"price_unit": amount, "product_uom_qty": 1})
         else:
             self.env["sale.order.line"].create(
-                {"order_id": self.id, "product_id": product.id, "product_uom_qty": 1,
-                 "price_unit": amount, "sequence": 1000}
+                {
+                    "order_id": self.id,
+                    "product_id": product.id,
+                    "product_uom_qty": 1,
+                    "price_unit": amount,
+                    "sequence": 1000,
+                }
             )
 
     def _ps_check_priced(self):
         for order in self:
             articles = order.order_line.filtered("ps_is_article")
-            unpriced = articles.filtered(lambda l: float_compare(
-                l.price_unit, 0.0, precision_rounding=order.currency_id.rounding) <= 0)
+            unpriced = articles.filtered(
+                lambda line: (
+                    float_compare(
+                        line.price_unit,
+                        0.0,
+                        precision_rounding=order.currency_id.rounding,
+                    )
+                    <= 0
+                )
+            )
             if not articles or unpriced:
                 raise UserError(
-                    _("Set a price on every article of %s before sending the proforma.",
-                      order.name)
+                    _(
+                        "Set a price on every article of %s before sending "
+                        "the proforma.",
+                        order.name,
+                    )
                 )
 
     def action_ps_send_proforma(self):
@@ -417,16 +513,25 @@ class SaleOrder(models.Model):
         for order in self:
             order._ps_check_transition("proforma_sent")
             order._ps_check_priced()
-            fee_products = order.company_id.ps_service_fee_product_id | order.company_id.ps_transport_product_id
-            if not order.order_line.filtered(lambda l: l.product_id in fee_products):
+            fee_products = (
+                order.company_id.ps_service_fee_product_id
+                | order.company_id.ps_transport_product_id
+            )
+            if not order.order_line.filtered(
+                lambda line: line.product_id in fee_products
+            ):
                 order.action_ps_compute_fees()
             validity = order.company_id.ps_proforma_validity_days
-            order.write({
-                "validity_date": fields.Date.context_today(order) + timedelta(days=validity)
-                if validity else False,
-                "ps_proforma_sent_date": fields.Datetime.now(),
-                "state": "sent" if order.state == "draft" else order.state,
-            })
+            order.write(
+                {
+                    "validity_date": fields.Date.context_today(order)
+                    + timedelta(days=validity)
+                    if validity
+                    else False,
+                    "ps_proforma_sent_date": fields.Datetime.now(),
+                    "state": "sent" if order.state == "draft" else order.state,
+                }
+            )
             order.message_subscribe(partner_ids=order.partner_id.ids)
             order.with_context(lang=order.partner_id.lang).message_post_with_source(
                 template, subtype_xmlid="mail.mt_comment"
@@ -439,14 +544,18 @@ class SaleOrder(models.Model):
         """The customer accepts the proforma: confirm the order and issue the
         deposit (down payment) invoice."""
         self.ensure_one()
-        self.env.cr.execute("SELECT id FROM sale_order WHERE id = %s FOR UPDATE", (self.id,))
+        self.env.cr.execute(
+            "SELECT id FROM sale_order WHERE id = %s FOR UPDATE", (self.id,)
+        )
         self.invalidate_recordset()
         if self.ps_stage != "proforma_sent":
             return False
         if self.validity_date and self.validity_date < fields.Date.context_today(self):
             raise UserError(
-                _("This proforma expired on %s: ask us for an updated one.",
-                  tools.format_date(self.env, self.validity_date))
+                _(
+                    "This proforma expired on %s: ask us for an updated one.",
+                    tools.format_date(self.env, self.validity_date),
+                )
             )
         self.sudo().action_confirm()
         invoice = self._ps_create_deposit_invoice()
@@ -458,13 +567,18 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if float_compare(self.ps_deposit_percent, 0.0, precision_digits=2) <= 0:
             return self.env["account.move"]
-        wizard = self.env["sale.advance.payment.inv"].sudo().with_context(
-            active_model="sale.order", active_ids=self.ids
-        ).create({
-            "sale_order_ids": [fields.Command.set(self.ids)],
-            "advance_payment_method": "percentage",
-            "amount": self.ps_deposit_percent,
-        })
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .sudo()
+            .with_context(active_model="sale.order", active_ids=self.ids)
+            .create(
+                {
+                    "sale_order_ids": [fields.Command.set(self.ids)],
+                    "advance_payment_method": "percentage",
+                    "amount": self.ps_deposit_percent,
+                }
+            )
+        )
         invoice = wizard._create_invoices(self.sudo())
         invoice.action_post()
         return invoice
@@ -502,19 +616,27 @@ class SaleOrder(models.Model):
         template = self.env.ref("personal_shopper.mail_template_ps_final_invoice")
         for order in self:
             if order.ps_stage != "arrived":
-                raise UserError(_("The final invoice is issued once the goods have arrived."))
+                raise UserError(
+                    _("The final invoice is issued once the goods have arrived.")
+                )
             transport_product = order.company_id.ps_transport_product_id
-            transport_line = order.order_line.filtered(lambda l: l.product_id == transport_product)[:1]
+            transport_line = order.order_line.filtered(
+                lambda line: line.product_id == transport_product
+            )[:1]
             if transport_line and order.ps_transport_final:
                 transport_line.price_unit = order.ps_transport_final
             elif order.ps_transport_final:
                 order._ps_set_fee_line(transport_product, order.ps_transport_final)
-            wizard = self.env["sale.advance.payment.inv"].with_context(
-                active_model="sale.order", active_ids=order.ids
-            ).create({
-                "sale_order_ids": [fields.Command.set(order.ids)],
-                "advance_payment_method": "delivered",
-            })
+            wizard = (
+                self.env["sale.advance.payment.inv"]
+                .with_context(active_model="sale.order", active_ids=order.ids)
+                .create(
+                    {
+                        "sale_order_ids": [fields.Command.set(order.ids)],
+                        "advance_payment_method": "delivered",
+                    }
+                )
+            )
             invoice = wizard._create_invoices(order)
             invoice.action_post()
             order.ps_final_invoice_id = invoice
@@ -529,7 +651,11 @@ class SaleOrder(models.Model):
         self.ensure_one()
         if not self.ps_whatsapp_url:
             raise UserError(_("The customer has no mobile or phone number."))
-        return {"type": "ir.actions.act_url", "url": self.ps_whatsapp_url, "target": "new"}
+        return {
+            "type": "ir.actions.act_url",
+            "url": self.ps_whatsapp_url,
+            "target": "new",
+        }
 
     def action_ps_contact_email(self):
         self.ensure_one()
@@ -544,7 +670,9 @@ class SaleOrder(models.Model):
                 "default_res_ids": self.ids,
                 "default_template_id": template.id,
                 "default_composition_mode": "comment",
-                "default_email_layout_xmlid": "mail.mail_notification_layout_with_responsible_signature",
+                "default_email_layout_xmlid": (
+                    "mail.mail_notification_layout_with_responsible_signature"
+                ),
             },
         }
 
@@ -582,15 +710,17 @@ class SaleOrder(models.Model):
         Proof._check_file(attachment.raw, attachment.name)
         if amount is None:
             amount = invoice.amount_residual
-        proof = Proof.sudo().create({
-            "order_id": self.id,
-            "invoice_id": invoice.id,
-            "kind": kind,
-            "amount_declared": amount,
-            "attachment_id": attachment.id,
-            "source": source,
-            "note": note,
-        })
+        proof = Proof.sudo().create(
+            {
+                "order_id": self.id,
+                "invoice_id": invoice.id,
+                "kind": kind,
+                "amount_declared": amount,
+                "attachment_id": attachment.id,
+                "source": source,
+                "note": note,
+            }
+        )
         next_stage = "deposit_review" if kind == "deposit" else "balance_review"
         if self.ps_stage != next_stage:
             self.sudo()._ps_set_stage(next_stage)
@@ -611,7 +741,10 @@ class SaleOrder(models.Model):
         kind, invoice = self._ps_expected_proof()
         if not kind or not invoice:
             return
-        if message.author_id.commercial_partner_id != self.partner_id.commercial_partner_id:
+        if (
+            message.author_id.commercial_partner_id
+            != self.partner_id.commercial_partner_id
+        ):
             return
         refused = []
         for attachment in attachments:
@@ -626,7 +759,9 @@ class SaleOrder(models.Model):
                 refused.append(f"{attachment.name}: {error.args[0]}")
         if refused:
             self.sudo().message_post(
-                body=_("Attachments not accepted as payment proofs: %s", "; ".join(refused)),
+                body=_(
+                    "Attachments not accepted as payment proofs: %s", "; ".join(refused)
+                ),
                 subtype_xmlid="mail.mt_note",
             )
 
@@ -634,21 +769,32 @@ class SaleOrder(models.Model):
         """Move orders on when their deposit or balance invoice got paid, by an
         accepted proof or by a payment registered in Invoicing."""
         for order in self:
-            if order.ps_stage in ("deposit_pending", "deposit_review") and order.ps_deposit_paid:
+            if (
+                order.ps_stage in ("deposit_pending", "deposit_review")
+                and order.ps_deposit_paid
+            ):
                 order._ps_set_stage("confirmed")
                 order._ps_schedule_staff_activity(
                     _("Buy the articles of %s", order.name),
                     _("The deposit is paid: the articles can be purchased."),
                 )
-            elif order.ps_stage in ("balance_pending", "balance_review") and order.ps_balance_paid:
+            elif (
+                order.ps_stage in ("balance_pending", "balance_review")
+                and order.ps_balance_paid
+            ):
                 order._ps_set_stage("ready")
                 order._ps_schedule_staff_activity(
                     _("Arrange the delivery of %s", order.name),
-                    _("Fully paid: contact the customer (WhatsApp or e-mail) to deliver "
-                      "or hand over the goods."),
+                    _(
+                        "Fully paid: contact the customer (WhatsApp or e-mail) "
+                        "to deliver "
+                        "or hand over the goods."
+                    ),
                 )
-            elif order.ps_stage in ("deposit_review", "balance_review") and not \
-                    order.ps_proof_ids.filtered(lambda p: p.state == "submitted"):
+            elif order.ps_stage in (
+                "deposit_review",
+                "balance_review",
+            ) and not order.ps_proof_ids.filtered(lambda p: p.state == "submitted"):
                 # partly paid: the customer still owes the rest
                 order._ps_set_stage(order.ps_stage.replace("_review", "_pending"))
 
@@ -660,13 +806,21 @@ class SaleOrder(models.Model):
         template = self.env.ref("personal_shopper.mail_template_ps_reminder")
         for company in self.env["res.company"].search([("ps_reminder_days", ">", 0)]):
             limit = fields.Datetime.now() - timedelta(days=company.ps_reminder_days)
-            orders = self.search([
-                ("company_id", "=", company.id),
-                ("is_personal_shopper", "=", True),
-                ("ps_stage", "in", ("proforma_sent", "deposit_pending", "balance_pending")),
-                ("ps_stage_date", "<", limit),
-                "|", ("ps_last_reminder_date", "=", False), ("ps_last_reminder_date", "<", limit),
-            ])
+            orders = self.search(
+                [
+                    ("company_id", "=", company.id),
+                    ("is_personal_shopper", "=", True),
+                    (
+                        "ps_stage",
+                        "in",
+                        ("proforma_sent", "deposit_pending", "balance_pending"),
+                    ),
+                    ("ps_stage_date", "<", limit),
+                    "|",
+                    ("ps_last_reminder_date", "=", False),
+                    ("ps_last_reminder_date", "<", limit),
+                ]
+            )
             for order in orders:
                 order.with_context(lang=order.partner_id.lang).message_post_with_source(
                     template, subtype_xmlid="mail.mt_comment"
@@ -682,7 +836,7 @@ class SaleOrder(models.Model):
     # Portal
     # ------------------------------------------------------------------
     def _ps_portal_timeline(self):
-        """[(stage key, label, date or False, state)] with state in done/current/todo."""
+        """[(stage key, label, date or False, state)], state in done/current/todo."""
         self.ensure_one()
         reached = {}
         for entry in self.ps_stage_history_ids:
@@ -697,12 +851,20 @@ class SaleOrder(models.Model):
             if self.ps_stage == "cancelled":
                 state = "done" if key in reached else "todo"
             else:
-                state = "done" if index < current else "current" if index == current else "todo"
+                state = (
+                    "done"
+                    if index < current
+                    else "current"
+                    if index == current
+                    else "todo"
+                )
             if state == "todo" and key.endswith("_review") and key not in reached:
                 continue  # only shown when it happened
             timeline.append((key, labels[key], reached.get(key), state))
         if self.ps_stage == "cancelled":
-            timeline.append(("cancelled", labels["cancelled"], reached.get("cancelled"), "current"))
+            timeline.append(
+                ("cancelled", labels["cancelled"], reached.get("cancelled"), "current")
+            )
         return timeline
 
     def _get_portal_return_action(self):

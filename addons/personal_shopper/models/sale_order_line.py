@@ -17,16 +17,21 @@ class SaleOrderLine(models.Model):
     ps_article_name = fields.Char(string="Article")
     ps_article_url = fields.Char(string="Article link")
     ps_article_details = fields.Text(
-        string="Article details", help="Size, colour, variant… as given by the customer."
+        string="Article details",
+        help="Size, colour, variant… as given by the customer.",
     )
-    ps_shop_id = fields.Many2one("personal.shopper.shop", string="Shop", index="btree_not_null")
+    ps_shop_id = fields.Many2one(
+        "personal.shopper.shop", string="Shop", index="btree_not_null"
+    )
     ps_shop_currency_id = fields.Many2one("res.currency", string="Shop currency")
     ps_shop_price_unit = fields.Float(
-        string="Shop price", digits="Product Price",
+        string="Shop price",
+        digits="Product Price",
         help="Unit price in the shop's currency, as seen on the shop.",
     )
     ps_exchange_rate = fields.Float(
-        string="Exchange rate", digits=(12, 6),
+        string="Exchange rate",
+        digits=(12, 6),
         help="Company currency units for one unit of the shop's currency.",
     )
 
@@ -38,20 +43,28 @@ class SaleOrderLine(models.Model):
         if not name:
             errors["name"] = _("Give the name of the article.")
         elif len(name) > ARTICLE_NAME_MAX:
-            errors["name"] = _("The name is too long (%s characters at most).", ARTICLE_NAME_MAX)
+            errors["name"] = _(
+                "The name is too long (%s characters at most).", ARTICLE_NAME_MAX
+            )
         url = (values.get("url") or "").strip()
         if not url:
             errors["url"] = _("Give the link to the article.")
         elif len(url) > ARTICLE_URL_MAX:
-            errors["url"] = _("The link is too long (%s characters at most).", ARTICLE_URL_MAX)
+            errors["url"] = _(
+                "The link is too long (%s characters at most).", ARTICLE_URL_MAX
+            )
         else:
             try:
                 parts = urlsplit(url)
-                valid = parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+                valid = parts.scheme.lower() in ("http", "https") and bool(
+                    parts.hostname
+                )
             except ValueError:
                 valid = False
             if not valid or any(c.isspace() or ord(c) < 32 for c in url):
-                errors["url"] = _("The link must be a web address starting with http:// or https://.")
+                errors["url"] = _(
+                    "The link must be a web address starting with http:// or https://."
+                )
         quantity = values.get("quantity")
         try:
             quantity_value = float(quantity)
@@ -63,7 +76,8 @@ class SaleOrderLine(models.Model):
         if not valid_quantity:
             errors["quantity"] = _(
                 "The quantity must be a whole number between %(min)s and %(max)s.",
-                min=ARTICLE_QTY_MIN, max=ARTICLE_QTY_MAX,
+                min=ARTICLE_QTY_MIN,
+                max=ARTICLE_QTY_MAX,
             )
         details = values.get("details") or ""
         if len(details) > ARTICLE_DETAILS_MAX:
@@ -97,16 +111,23 @@ class SaleOrderLine(models.Model):
     def _ps_line_description(self, name, details):
         return f"{name}\n{details}" if details else name
 
-    @api.constrains("ps_is_article", "ps_article_name", "ps_article_url", "ps_article_details",
-                    "product_uom_qty")
+    @api.constrains(
+        "ps_is_article",
+        "ps_article_name",
+        "ps_article_url",
+        "ps_article_details",
+        "product_uom_qty",
+    )
     def _check_ps_article(self):
         for line in self.filtered("ps_is_article"):
-            errors = self._ps_validate_article({
-                "name": line.ps_article_name,
-                "url": line.ps_article_url,
-                "quantity": line.product_uom_qty,
-                "details": line.ps_article_details,
-            })
+            errors = self._ps_validate_article(
+                {
+                    "name": line.ps_article_name,
+                    "url": line.ps_article_url,
+                    "quantity": line.product_uom_qty,
+                    "details": line.ps_article_details,
+                }
+            )
             if errors:
                 raise ValidationError("\n".join(errors.values()))
 
@@ -124,13 +145,15 @@ class SaleOrderLine(models.Model):
         if errors:
             raise ValidationError("\n".join(errors.values()))
         name, details = merged["name"].strip(), (merged["details"] or "").strip()
-        self.sudo().write({
-            "ps_article_name": name,
-            "ps_article_url": merged["url"].strip(),
-            "ps_article_details": details or False,
-            "product_uom_qty": int(float(merged["quantity"])),
-            "name": self._ps_line_description(name, details),
-        })
+        self.sudo().write(
+            {
+                "ps_article_name": name,
+                "ps_article_url": merged["url"].strip(),
+                "ps_article_details": details or False,
+                "product_uom_qty": int(float(merged["quantity"])),
+                "name": self._ps_line_description(name, details),
+            }
+        )
 
     @api.onchange("ps_shop_currency_id")
     def _onchange_ps_shop_currency_id(self):
@@ -138,8 +161,11 @@ class SaleOrderLine(models.Model):
             company_currency = line.order_id.currency_id
             if line.ps_shop_currency_id and company_currency:
                 line.ps_exchange_rate = line.ps_shop_currency_id._convert(
-                    1.0, company_currency, line.order_id.company_id,
-                    line.order_id.date_order or fields.Date.today(), round=False,
+                    1.0,
+                    company_currency,
+                    line.order_id.company_id,
+                    line.order_id.date_order or fields.Date.today(),
+                    round=False,
                 )
 
     @api.onchange("ps_shop_price_unit", "ps_exchange_rate")
@@ -152,4 +178,6 @@ class SaleOrderLine(models.Model):
 
     def _compute_price_unit(self):
         # Articles are priced by hand by staff: never let the pricelist reset them.
-        return super(SaleOrderLine, self.filtered(lambda l: not l.ps_is_article))._compute_price_unit()
+        return super(
+            SaleOrderLine, self.filtered(lambda line: not line.ps_is_article)
+        )._compute_price_unit()

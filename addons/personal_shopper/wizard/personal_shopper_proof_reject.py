@@ -6,7 +6,9 @@ class PersonalShopperProofReject(models.TransientModel):
     _description = "Reject Payment Proofs"
 
     proof_ids = fields.Many2many(
-        "personal.shopper.payment.proof", "personal_shopper_proof_reject_rel", required=True
+        "personal.shopper.payment.proof",
+        "personal_shopper_proof_reject_rel",
+        required=True,
     )
     reason = fields.Text(
         required=True,
