@@ -102,7 +102,7 @@ def installed_db(databases, logs_dir):
         [
             "-i",
             harness.ADDON,
-            "--load-language=fr_FR",
+            "--load-language=fr_FR,en_US",
             "--stop-after-init",
             "--log-level=info",
         ],

@@ -27,7 +27,9 @@ def test_addon_unit_and_tour_tests(databases, logs_dir):
         [
             "-i",
             ADDON,
-            "--load-language=fr_FR",
+            # English is the tests' reference language; French is loaded
+            # too so that translated rendering can be asserted.
+            "--load-language=en_US,fr_FR",
             "--test-tags",
             f"/{ADDON}",
             "--stop-after-init",
