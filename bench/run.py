@@ -484,6 +484,7 @@ def main():
             {"meta": meta, "sizes": sizes, "runs": args.runs, "results": results},
             indent=2,
         )
+        + "\n"
     )
     print(table)
     log(f"written to {RESULTS / 'latest.md'} and latest.json ({total}s)")
