@@ -608,6 +608,15 @@ class SaleOrder(models.Model):
                 order.with_context(disable_cancel_warning=True)._action_cancel()
             if deposit.state == "draft":
                 deposit.button_cancel()
+            # proofs still waiting for a check have nothing left to pay
+            order.ps_proof_ids.filtered(lambda proof: proof.state == "submitted").write(
+                {
+                    "state": "rejected",
+                    "reject_reason": _("The request was cancelled."),
+                    "reviewed_by": self.env.user.id,
+                    "reviewed_date": fields.Datetime.now(),
+                }
+            )
         return self._ps_set_stage("cancelled")
 
     def action_ps_issue_final_invoice(self):

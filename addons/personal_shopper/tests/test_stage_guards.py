@@ -54,6 +54,18 @@ class TestStageGuards(PersonalShopperCommon):
         self.assertEqual(order.ps_deposit_invoice_id.state, "posted")
         self.assertEqual(order.ps_deposit_invoice_id.payment_state, "partial")
 
+    def test_cancel_with_proof_to_check(self):
+        """A proof waiting for its check is closed with the request."""
+        order = self._make_order("deposit_pending")
+        proof = self._submit_proof(order)
+        self.assertEqual(order.ps_stage, "deposit_review")
+        order.with_user(self.staff_user).action_ps_cancel()
+        self.assertEqual(order.ps_stage, "cancelled")
+        self.assertEqual(proof.state, "rejected")
+        self.assertEqual(proof.reject_reason, "The request was cancelled.")
+        self.assertEqual(proof.reviewed_by, self.staff_user)
+        self.assertTrue(proof.attachment_id.exists(), "the file stays attached")
+
     def test_no_cancel_after_confirmation(self):
         order = self._make_order("confirmed")
         with self.assertRaises(UserError):
