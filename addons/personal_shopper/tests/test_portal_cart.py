@@ -96,6 +96,22 @@ class TestPortalCartModel(PersonalShopperCommon):
         )
         self.assertIn("Our terms", cart.ps_terms_accepted_text)
 
+    def test_customer_notified_of_own_request(self):
+        """The checkout runs as the customer: they still get the stage e-mail,
+        which Odoo would not send to the author of a message."""
+        cart = self._make_cart()
+        cart.with_user(self.portal_user).sudo()._ps_request_proforma(
+            self.customer, self.customer, "192.0.2.7"
+        )
+        notified = (
+            cart.message_ids.filtered(
+                lambda message: message.subtype_id == self.env.ref("mail.mt_comment")
+            )
+            .notification_ids.filtered(lambda notif: notif.notification_type == "email")
+            .res_partner_id
+        )
+        self.assertIn(self.customer, notified)
+
 
 @tagged("post_install", "-at_install")
 class TestPortalCartRoutes(HttpCase, PersonalShopperCommon):
