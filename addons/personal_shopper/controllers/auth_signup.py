@@ -101,6 +101,14 @@ class AuthSignupHome(main.AuthSignupHome):
         values = self._prepare_signup_values(qcontext)
         values["ps_signup_pending"] = True
         User = request.env["res.users"].sudo()
+        existing = User.with_context(active_test=False).search(
+            User._get_login_domain(values.get("login")), limit=1
+        )
+        if existing:
+            # Same answer as for a new account, so that the form does not tell
+            # who has one; the owner of the address is told by e-mail.
+            existing._ps_notify_signup_attempt()
+            return existing
         login, _password = User.signup(values)
         user = User.search(User._get_login_domain(login), limit=1)
         user._ps_send_signup_confirmation(force=True)

@@ -1,5 +1,6 @@
 import logging
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessDenied, UserError
@@ -61,6 +62,10 @@ class ResUsers(models.Model):
         base = self.get_base_url()
         return f"{base}/web/signup/confirm?token={self._ps_signup_token()}"
 
+    def _ps_login_url(self, path="/web/login"):
+        self.ensure_one()
+        return f"{self.get_base_url()}{path}?{urlencode({'login': self.login})}"
+
     def _ps_send_signup_confirmation(self, force=False):
         """Send (again) the confirmation e-mail. Resends are rate-limited."""
         template = self.env.ref("personal_shopper.mail_template_signup_confirmation")
@@ -77,6 +82,25 @@ class ResUsers(models.Model):
                 continue
             user.ps_confirmation_sent = now
             template.send_mail(user.id, force_send=True, raise_exception=False)
+
+    def _ps_notify_signup_attempt(self):
+        """Someone signed up with the address of this existing account: resend
+        the confirmation if it is still pending, else tell the owner how to log
+        in. Rate-limited like the confirmation."""
+        self.ensure_one()
+        user = self.sudo()
+        if not user.active:
+            return
+        if user.ps_signup_pending:
+            user._ps_send_signup_confirmation()
+            return
+        now = fields.Datetime.now()
+        if user.ps_confirmation_sent and user.ps_confirmation_sent + RESEND_DELAY > now:
+            return
+        user.ps_confirmation_sent = now
+        self.env.ref(
+            "personal_shopper.mail_template_signup_already_registered"
+        ).send_mail(user.id, force_send=True, raise_exception=False)
 
     @api.model
     def _ps_confirm_signup(self, token):

@@ -110,14 +110,41 @@ class TestSignup(HttpCase, MailCase):
                 self.assertEqual(self._user(login).partner_id.mobile, mobile)
 
     def test_signup_existing_login(self):
+        """Signing up with a taken address answers like a new sign-up (no
+        account enumeration); the owner is told by e-mail."""
         self._signup()
-        with mute_logger("odoo.sql_db"):
-            response = self._signup(name="Someone Else")
-        self.assertIn(
-            "Another user is already registered using this email address.",
-            response.text,
+        user = self._user()
+        user.ps_signup_pending = False
+        user.ps_confirmation_sent = False
+        response = self._signup(
+            name="Someone Else",
+            password="Other-password-2024",
+            confirm_password="Other-password-2024",
         )
+        self.assertIn('id="ps_signup_check_mailbox"', response.text)
+        self.assertNotIn("already registered", response.text)
         self.assertEqual(len(self._user()), 1)
+        self.assertEqual(user.name, "New Customer")
+        self.assertEqual(len(self._new_mails), 1)
+        self.assertEqual(self._new_mails.email_to, user.email_formatted)
+        self.assertIn("/web/reset_password?login=", self._new_mails.body_html)
+        # the existing password still works, the one typed in the form does not
+        self.assertIn(
+            "Wrong login/password", self._login(password="Other-password-2024").text
+        )
+        # rate-limited like the confirmation
+        self._signup(name="Someone Else")
+        self.assertFalse(self._new_mails)
+
+    def test_signup_existing_pending_login(self):
+        """A second sign-up of a pending account resends the confirmation."""
+        self._signup()
+        user = self._user()
+        user.ps_confirmation_sent = user.ps_confirmation_sent - timedelta(minutes=5)
+        response = self._signup(name="Someone Else")
+        self.assertIn('id="ps_signup_check_mailbox"', response.text)
+        self.assertEqual(len(self._new_mails), 1)
+        self.assertIn("/web/signup/confirm?token=", self._new_mails.body_html)
 
     def test_login_refused_before_confirmation(self):
         self._signup()
