@@ -9,3 +9,4 @@ from . import test_mail_gateway
 from . import test_reminders
 from . import test_whatsapp
 from . import test_backend_tour
+from . import test_portal_payment_tour
