@@ -393,18 +393,13 @@ class CustomerPortal(sale_portal.CustomerPortal):
         try:
             data, filename = self._ps_read_proof_file(order_sudo, proof_file)
             amount_value = self._ps_check_proof_amount(order_sudo, amount)
-            Proof = request.env["personal.shopper.payment.proof"].sudo()
-            mimetype = Proof.with_company(order_sudo.company_id)._check_file(
-                data, filename
-            )
             Attachment = request.env["ir.attachment"].sudo()
             with request.env.cr.savepoint():
+                # _ps_add_proof checks the file and sets its type from its content
                 attachment = Attachment.create(
                     {
                         "name": filename,
                         "raw": data,
-                        # judged on the content, not on the name
-                        "mimetype": mimetype,
                         "res_model": "sale.order",
                         "res_id": order_sudo.id,
                     }

@@ -715,8 +715,11 @@ class SaleOrder(models.Model):
         kind, invoice = self._ps_expected_proof()
         if not kind or not invoice:
             raise UserError(_("No payment is expected on %s at this stage.", self.name))
-        Proof = self.env["personal.shopper.payment.proof"]
-        Proof._check_file(attachment.raw, attachment.name)
+        Proof = self.env["personal.shopper.payment.proof"].with_company(self.company_id)
+        mimetype = Proof._check_file(attachment.raw, attachment.name)
+        if attachment.mimetype != mimetype:
+            # served with the type of its content, whatever its name says
+            attachment.sudo().mimetype = mimetype
         if amount is None:
             amount = invoice.amount_residual
         proof = Proof.sudo().create(

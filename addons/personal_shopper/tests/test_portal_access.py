@@ -210,6 +210,11 @@ class TestPortalAccess(HttpCase, PersonalShopperCommon):
         self.assertEqual(second.amount_declared, residual)
         self.assertEqual(second.attachment_id.mimetype, "application/pdf")
 
+        # a real picture under a web page's name is served as the picture it is
+        self._upload(order, name="receipt.html")
+        third = order.ps_proof_ids - proof - second
+        self.assertEqual(third.attachment_id.mimetype, "image/png")
+
     def test_upload_proof_not_expected(self):
         order = self._request_proforma(self._make_cart())
         self.authenticate("ps_customer", "ps_customer")
