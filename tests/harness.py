@@ -208,6 +208,20 @@ def _subprocess_env():
     return env
 
 
+def _spawn(cmd, out):
+    """Start ``cmd`` from the project root, its output into the open file
+    ``out``, in its own process group (killable as a whole)."""
+    return subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdin=subprocess.DEVNULL,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+        env=_subprocess_env(),
+        start_new_session=True,
+    )
+
+
 def _kill_group(proc, sig):
     with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(proc.pid, sig)
@@ -245,15 +259,7 @@ def run_odoo(args, log_file, db=None, timeout=INSTALL_TIMEOUT):
     with open(log_file, "wb") as out:
         out.write(("[harness] $ " + " ".join(cmd) + "\n").encode())
         out.flush()
-        proc = subprocess.Popen(
-            cmd,
-            cwd=ROOT,
-            stdin=subprocess.DEVNULL,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env=_subprocess_env(),
-            start_new_session=True,  # its own process group: killable as a whole
-        )
+        proc = _spawn(cmd, out)
         try:
             rc = proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -297,15 +303,7 @@ class OdooServer:
         with open(self.log_file, "wb") as out:
             out.write(("[harness] $ " + " ".join(cmd) + "\n").encode())
             out.flush()
-            self.proc = subprocess.Popen(
-                cmd,
-                cwd=ROOT,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=_subprocess_env(),
-                start_new_session=True,
-            )
+            self.proc = _spawn(cmd, out)
         deadline = time.monotonic() + ready_timeout
         last = "no answer yet"
         while time.monotonic() < deadline:
@@ -378,7 +376,7 @@ class MailCatcher:
         self.maildir.mkdir(parents=True, exist_ok=True)
         self.log_file.parent.mkdir(parents=True, exist_ok=True)
         with open(self.log_file, "wb") as out:
-            self.proc = subprocess.Popen(
+            self.proc = _spawn(
                 [
                     str(PYTHON),
                     str(MAILCATCHER),
@@ -389,12 +387,7 @@ class MailCatcher:
                     "--maildir",
                     str(self.maildir),
                 ],
-                cwd=ROOT,
-                stdin=subprocess.DEVNULL,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-                env=_subprocess_env(),
-                start_new_session=True,
+                out,
             )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
