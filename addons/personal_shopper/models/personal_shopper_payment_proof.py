@@ -5,6 +5,8 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 from odoo.tools.mimetypes import guess_mimetype
 
+from .sale_order import PAID_STATES
+
 _logger = logging.getLogger(__name__)
 
 PROOF_MIMETYPES = {
@@ -149,7 +151,7 @@ class PersonalShopperPaymentProof(models.Model):
                     _("Set the amount received before accepting the proof.")
                 )
             payment = self.env["account.payment"]
-            if invoice.payment_state not in ("paid", "in_payment"):
+            if invoice.payment_state not in PAID_STATES:
                 journal = proof.company_id._ps_payment_journal()
                 if not journal:
                     raise UserError(
@@ -216,9 +218,7 @@ class PersonalShopperPaymentProof(models.Model):
                 lambda p: p.state == "submitted"
             ):
                 order._ps_set_stage(back[order.ps_stage], notify=False)
-            order.with_context(lang=order.partner_id.lang).message_post_with_source(
-                template, subtype_xmlid="mail.mt_comment"
-            )
+            order._ps_send_to_customer(template)
             proof.order_id.activity_feedback(
                 ["personal_shopper.mail_activity_type_ps_todo"]
             )

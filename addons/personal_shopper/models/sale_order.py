@@ -313,14 +313,29 @@ class SaleOrder(models.Model):
     def _ps_notify_stage(self):
         template = self.env.ref("personal_shopper.mail_template_ps_stage_change")
         for order in self:
-            order.message_subscribe(partner_ids=order.partner_id.ids)
-            # When the customer's own action moves the order (checkout), Odoo
-            # would not notify them, the current user, of the message: they
-            # are who it is for.
-            by_customer = self.env.user.partner_id == order.partner_id
-            order.with_context(
-                lang=order.partner_id.lang, mail_notify_author=by_customer
-            ).message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+            order._ps_send_to_customer(template)
+
+    def _ps_send_to_customer(self, template, thread=None):
+        """Post ``template`` on ``thread`` (default: the order) in the customer's
+        language, e-mailing the customer as a follower."""
+        self.ensure_one()
+        thread = thread or self
+        thread.message_subscribe(partner_ids=self.partner_id.ids)
+        # When the customer's own action triggers the message (checkout), Odoo
+        # would not notify them, the current user: they are who it is for.
+        by_customer = self.env.user.partner_id == self.partner_id
+        thread.with_context(
+            lang=self.partner_id.lang, mail_notify_author=by_customer
+        ).message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+
+    def _ps_lock(self):
+        """Lock the order's row until the end of the transaction and re-read
+        it, so that concurrent customer actions run one after the other."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT id FROM sale_order WHERE id = %s FOR UPDATE", (self.id,)
+        )
+        self.invalidate_recordset()
 
     # ------------------------------------------------------------------
     # Cart (customer side, called by the portal after access checks)
@@ -378,11 +393,7 @@ class SaleOrder(models.Model):
     def _ps_request_proforma(self, shipping_partner, accepted_by, ip_address=None):
         """Submit the cart: the customer accepted the terms and chose where to
         deliver. Safe against double submissions (row lock + stage check)."""
-        self.ensure_one()
-        self.env.cr.execute(
-            "SELECT ps_stage FROM sale_order WHERE id = %s FOR UPDATE", (self.id,)
-        )
-        self.invalidate_recordset(["ps_stage"])
+        self._ps_lock()
         if self.ps_stage != "cart":
             # already submitted (double click, second tab): nothing to do twice
             return False
@@ -532,10 +543,7 @@ class SaleOrder(models.Model):
                     "state": "sent" if order.state == "draft" else order.state,
                 }
             )
-            order.message_subscribe(partner_ids=order.partner_id.ids)
-            order.with_context(lang=order.partner_id.lang).message_post_with_source(
-                template, subtype_xmlid="mail.mt_comment"
-            )
+            order._ps_send_to_customer(template)
             order._ps_set_stage("proforma_sent", notify=False)
             order.activity_feedback(["personal_shopper.mail_activity_type_ps_todo"])
         return True
@@ -543,11 +551,7 @@ class SaleOrder(models.Model):
     def _ps_accept_proforma(self):
         """The customer accepts the proforma: confirm the order and issue the
         deposit (down payment) invoice."""
-        self.ensure_one()
-        self.env.cr.execute(
-            "SELECT id FROM sale_order WHERE id = %s FOR UPDATE", (self.id,)
-        )
-        self.invalidate_recordset()
+        self._ps_lock()
         if self.ps_stage != "proforma_sent":
             return False
         if self.validity_date and self.validity_date < fields.Date.context_today(self):
@@ -649,10 +653,7 @@ class SaleOrder(models.Model):
             invoice = wizard._create_invoices(order)
             invoice.action_post()
             order.ps_final_invoice_id = invoice
-            invoice.message_subscribe(partner_ids=order.partner_id.ids)
-            invoice.with_context(lang=order.partner_id.lang).message_post_with_source(
-                template, subtype_xmlid="mail.mt_comment"
-            )
+            order._ps_send_to_customer(template, thread=invoice)
             order._ps_set_stage("balance_pending", notify=False)
         return True
 
@@ -834,9 +835,7 @@ class SaleOrder(models.Model):
                 ]
             )
             for order in orders:
-                order.with_context(lang=order.partner_id.lang).message_post_with_source(
-                    template, subtype_xmlid="mail.mt_comment"
-                )
+                order._ps_send_to_customer(template)
                 order.ps_last_reminder_date = fields.Datetime.now()
                 order._ps_schedule_staff_activity(
                     _("Follow up %s", order.name),
