@@ -57,12 +57,16 @@ pg_start() {
         || die "could not create the '$PS_DB_USER' role"
 }
 
+# .venv/bin first on PATH, where Odoo looks up wkhtmltopdf: the patched-Qt one
+# scripts/setup installs there wins over Debian's (no report headers/footers).
+odoo_path() { printf '%s' "$VENV/bin:$PATH"; }
+
 # odoo-bin with the project's configuration and the database settings above;
 # a sub-command (shell, ...) may come first.
 odoo() {
     local sub=()
     case "${1:-}" in shell|populate|neutralize|cloc) sub=("$1"); shift ;; esac
-    (cd "$ROOT" && "$VENV/bin/python" "$ODOO_BIN" "${sub[@]}" -c odoo.conf \
+    (cd "$ROOT" && PATH=$(odoo_path) "$VENV/bin/python" "$ODOO_BIN" "${sub[@]}" -c odoo.conf \
         --db_host "$PS_DB_HOST" --db_port "$PS_DB_PORT" --db_user "$PS_DB_USER" \
         ${PS_DB_PASSWORD:+--db_password "$PS_DB_PASSWORD"} "$@")
 }

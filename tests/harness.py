@@ -32,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PYTHON = ROOT / ".venv" / "bin" / "python"
+VENV_BIN = ROOT / ".venv" / "bin"
+PYTHON = VENV_BIN / "python"
 ODOO_BIN = ROOT / ".odoo" / "odoo-bin"
 ODOO_CONF = ROOT / "odoo.conf"
 MAILCATCHER = ROOT / "scripts" / "mailcatcher.py"
@@ -205,7 +206,15 @@ def _subprocess_env():
     # Logs must not be colourised (they are parsed), whatever the caller has.
     env.pop("ODOO_PY_COLORS", None)
     env.setdefault("PYTHONUNBUFFERED", "1")
+    # .venv/bin first, as in scripts/lib.sh: Odoo looks wkhtmltopdf up on PATH,
+    # and the patched-Qt one of scripts/setup (report headers/footers) is there.
+    env["PATH"] = os.pathsep.join([str(VENV_BIN), env.get("PATH") or os.defpath])
     return env
+
+
+def odoo_wkhtmltopdf():
+    """The wkhtmltopdf the Odoo subprocesses use (None if none is found)."""
+    return shutil.which("wkhtmltopdf", path=_subprocess_env()["PATH"])
 
 
 def _spawn(cmd, out):

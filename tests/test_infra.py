@@ -1,8 +1,10 @@
-"""Smoke tests of the test infrastructure itself: the mail catcher, and an Odoo
-server in workers mode that sends mail through it."""
+"""Smoke tests of the test infrastructure itself: the mail catcher, an Odoo
+server in workers mode that sends mail through it, and the wkhtmltopdf Odoo
+prints PDF reports with."""
 
 import json
 import smtplib
+import subprocess
 import time
 import urllib.request
 import uuid
@@ -111,3 +113,30 @@ def test_server_workers_mode_sends_mail(odoo_server, mailcatcher):
     )
     got = mailcatcher.wait_for(lambda m: m["Subject"] == subject, timeout=30)
     assert "client@example.com" in got["X-Envelope-To"]
+
+
+@pytest.mark.addon
+def test_odoo_wkhtmltopdf_has_patched_qt():
+    """The wkhtmltopdf Odoo finds on the harness's PATH (.venv/bin first, as in
+    scripts/lib.sh) is a "with patched qt" build, the only kind that prints the
+    reports' headers and footers (company name, address...): scripts/setup
+    installs one into .venv/bin."""
+    path = harness.odoo_wkhtmltopdf()
+    assert path, "no wkhtmltopdf on PATH: run scripts/setup"
+    done = subprocess.run(
+        [path, "--version"], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert "with patched qt" in done.stdout, (
+        f"{path} --version says {(done.stdout + done.stderr).strip()!r}: not a"
+        " 'with patched qt' build, PDF reports lose their headers/footers"
+        " (scripts/setup installs one into .venv/bin)"
+    )
+
+
+@pytest.mark.e2e
+def test_server_uses_patched_wkhtmltopdf(odoo_server):
+    """The Odoo server started by the harness uses that wkhtmltopdf."""
+    path = harness.odoo_wkhtmltopdf()
+    assert f"Will use the Wkhtmltopdf binary at {path}" in odoo_server.log_text(), (
+        f"the server does not say it uses {path}"
+    )
