@@ -159,7 +159,7 @@ class Databases:
 # --------------------------------------------------------------------------
 # Running Odoo
 # --------------------------------------------------------------------------
-def odoo_command(args, db=None):
+def odoo_command(args, db=None, addons_path=None):
     """odoo-bin with the project's odoo.conf, the PS_DB_* settings and ``args``.
 
     With ``db``: ``-d db`` and a db-filter matching only it (whatever
@@ -184,7 +184,9 @@ def odoo_command(args, db=None):
     ]
     if env["PS_DB_PASSWORD"]:
         cmd += ["--db_password", env["PS_DB_PASSWORD"]]
-    if EXTRA_ADDONS_PATH:
+    if addons_path:
+        cmd += ["--addons-path", addons_path]
+    elif EXTRA_ADDONS_PATH:
         cmd += ["--addons-path", f".odoo/addons,addons,{EXTRA_ADDONS_PATH}"]
     if db:
         cmd += ["-d", db, "--db-filter", f"^{re.escape(db)}$"]
@@ -255,7 +257,7 @@ def _dump_hung(proc, out, timeout):
     out.flush()
 
 
-def run_odoo(args, log_file, db=None, timeout=INSTALL_TIMEOUT):
+def run_odoo(args, log_file, db=None, timeout=INSTALL_TIMEOUT, addons_path=None):
     """Run odoo-bin to completion from the project root.
 
     Output (stdout and stderr) goes to ``log_file``. Returns (returncode, log
@@ -264,7 +266,7 @@ def run_odoo(args, log_file, db=None, timeout=INSTALL_TIMEOUT):
     """
     log_file = Path(log_file)
     log_file.parent.mkdir(parents=True, exist_ok=True)
-    cmd = odoo_command(args, db=db)
+    cmd = odoo_command(args, db=db, addons_path=addons_path)
     with open(log_file, "wb") as out:
         out.write(("[harness] $ " + " ".join(cmd) + "\n").encode())
         out.flush()
@@ -572,3 +574,55 @@ def describe_problems(records, limit=100):
             f"[{', '.join(tag) or 'unexpected'}] " + "\n    ".join(rec.lines[:30])
         )
     return "\n".join(out[:limit])
+
+
+# --------------------------------------------------------------------------
+# Releases
+# --------------------------------------------------------------------------
+def addon_version(rev=None):
+    """The manifest version of the addon in the work tree or at ``rev``."""
+    path = f"addons/{ADDON}/__manifest__.py"
+    if rev is None:
+        text = (ROOT / path).read_text()
+    else:
+        text = subprocess.run(
+            ["git", "show", f"{rev}:{path}"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    return re.search(r'"version":\s*"([^"]+)"', text).group(1)
+
+
+def previous_release(into):
+    """Export the addon as it was in the newest commit whose manifest has
+    another version than the work tree's (the release databases in use were
+    built with) into ``into``/<addon>. Return that version, or None when the
+    history holds no earlier release (a shallow clone)."""
+    current = addon_version()
+    revs = subprocess.run(
+        ["git", "log", "--format=%H", "--", f"addons/{ADDON}/__manifest__.py"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    for rev in revs:
+        version = addon_version(rev)
+        if version != current:
+            into = Path(into)
+            into.mkdir(parents=True, exist_ok=True)
+            archive = subprocess.run(
+                ["git", "archive", rev, f"addons/{ADDON}"],
+                cwd=ROOT,
+                capture_output=True,
+                check=True,
+            ).stdout
+            subprocess.run(
+                ["tar", "-x", "--strip-components=1", "-C", str(into)],
+                input=archive,
+                check=True,
+            )
+            return version
+    return None
