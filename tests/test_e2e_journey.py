@@ -14,9 +14,7 @@ from e2e_client import (
     PortalClient,
     StaffClient,
     html_body,
-    links_in,
     mail_subject,
-    message,
     pdf_attachments,
     sent_to,
 )
@@ -57,51 +55,63 @@ def test_customer_journey_from_signup_to_delivery(odoo_server, mailcatcher):
     staff = StaffClient(base, db, "admin", "admin")
     customer = PortalClient(base)
     tag = uuid.uuid4().hex[:8]
-    email = f"e2e.{tag}@example.com"
+    email = f"e2e.{tag}@example.com"  # as stored: stripped, lower case
     password = f"Pw-{tag}-journey"
 
-    # -- 1. sign up; no login before the e-mail is confirmed ------------------------
-    r = customer.signup(f"Élise E2E {tag}", email, "+33 6 12 34 56 78", password)
+    # -- 1. sign up: name and e-mail, then the e-mailed link --------------------------
+    # The address is typed with capitals and spaces: one account per address.
+    r = customer.signup(f"Élise E2E {tag}", f"  E2E.{tag}@Example.com ")
     assert r.status_code == 200 and 'id="ps_signup_check_mailbox"' in r.text, r.text[
         :3000
     ]
+    staff.deliver_account_mails()
     users = staff.search_read(
         "res.users",
         [("login", "=", email)],
         ["ps_signup_pending", "lang", "partner_id", "mobile"],
     )
     assert len(users) == 1 and users[0]["ps_signup_pending"] is True
-    assert users[0]["mobile"] == "+33 6 12 34 56 78"
+    assert not users[0]["mobile"], "the phone is given with the password, later"
     customer_lang = users[0]["lang"]
     partner_id = users[0]["partner_id"][0]
 
+    # no password exists before the link is followed: nobody can log in
     r = customer.login(email, password)
-    assert r.status_code == 200
-    not_confirmed = message(
-        "Your e-mail address is not confirmed yet. Please click the button in the "
-        "e-mail we sent you, or ask for a new one.",
-        lang=customer_lang,
-    )
-    assert not_confirmed in PortalClient.text(r), "no 'e-mail not confirmed' message"
-    assert 'id="ps_resend_confirmation"' in r.text
-    assert not customer.is_logged_in(), "an unconfirmed customer could log in"
+    assert r.status_code == 200 and not customer.is_logged_in()
 
-    confirmation = mailcatcher.wait_for(sent_to(email), timeout=MAIL_TIMEOUT)
-    confirm_links = [
-        link.replace("&amp;", "&")
-        for link in links_in(confirmation)
-        if "/web/signup/confirm?token=" in link
-    ]
-    assert len(confirm_links) == 1, html_body(confirmation)
-    r = customer.get(re.sub(r"^https?://[^/]+", "", confirm_links[0]))
-    assert r.status_code == 200 and 'id="ps_signup_confirmed"' in r.text, r.text[:3000]
-    assert not staff.read_one("res.users", users[0]["id"], ["ps_signup_pending"])[
+    signup_mail = mailcatcher.wait_for(
+        lambda m: sent_to(email)(m) and PortalClient.signup_link_of(m),
+        timeout=MAIL_TIMEOUT,
+    )
+    assert f"Élise E2E {tag}" not in html_body(signup_mail), "typed text in the mail"
+    link = PortalClient.signup_link_of(signup_mail)
+    # opening the link (as a mail scanner does) confirms nothing
+    r = customer.get(link)
+    assert r.status_code == 200 and 'name="mobile"' in r.text, r.text[:3000]
+    assert staff.read_one("res.users", users[0]["id"], ["ps_signup_pending"])[
         "ps_signup_pending"
     ]
+    # its form (POST, CSRF) does, with the password and phone chosen there
+    r = customer.complete_signup(link, "+33 6 12 34 56 78", password)
+    assert r.status_code == 200 and urlpath(r.url).endswith("/my"), (
+        r.url,
+        r.text[:2000],
+    )
+    assert customer.is_logged_in()
+    user = staff.read_one("res.users", users[0]["id"], ["ps_signup_pending", "mobile"])
+    assert not user["ps_signup_pending"]
+    assert user["mobile"] == "+33612345678"
+    # the link works once
+    r = customer.get(link)
+    assert 'id="ps_signup_resend"' in r.text
 
-    # -- 2. log in ------------------------------------------------------------------
-    r = customer.login(email, password)
-    assert r.status_code == 200 and urlpath(r.url) == "/my", (r.url, r.text[:2000])
+    # -- 2. log in (the login is not case-sensitive) --------------------------------
+    customer = PortalClient(base)
+    r = customer.login(f" E2E.{tag}@EXAMPLE.com", password)
+    assert r.status_code == 200 and urlpath(r.url).endswith("/my"), (
+        r.url,
+        r.text[:2000],
+    )
     assert customer.is_logged_in()
 
     # -- 3. cart: 3 articles, change a quantity, remove one -------------------------
@@ -229,10 +239,30 @@ def test_customer_journey_from_signup_to_delivery(odoo_server, mailcatcher):
     assert order["ps_deposit_invoice_id"], "no deposit invoice"
     deposit_id = order["ps_deposit_invoice_id"][0]
     deposit = staff.read_one(
-        "account.move", deposit_id, ["state", "amount_total", "move_type"]
+        "account.move",
+        deposit_id,
+        ["name", "state", "amount_total", "move_type", "is_move_sent"],
     )
     assert deposit["state"] == "posted" and deposit["move_type"] == "out_invoice"
     assert deposit["amount_total"] > 0
+    # sent the way Invoicing sends invoices: marked sent, e-mailed with its PDF
+    assert deposit["is_move_sent"]
+    deposit_mail = mailcatcher.wait_for(
+        sent_to(
+            email,
+            mail_subject(
+                "Deposit invoice {{ object.name }} - {{ object.company_id.name }}",
+                {"object.name": deposit["name"], "object.company_id.name": company},
+                lang=customer_lang,
+            ),
+        ),
+        timeout=MAIL_TIMEOUT,
+    )
+    assert deposit["name"] in html_body(deposit_mail)
+    assert any(
+        part.get_content_type() == "application/pdf"
+        for part in deposit_mail.iter_attachments()
+    ), "the deposit invoice PDF is attached"
 
     # -- 7. deposit proof (PNG, multipart), accepted by the staff -------------------
     r = customer.order_page(order_id)
@@ -350,7 +380,6 @@ def test_customer_journey_from_signup_to_delivery(odoo_server, mailcatcher):
     labels = _stage_labels(staff, customer_lang)
     for stage in (
         "proforma_requested",
-        "deposit_pending",
         "deposit_review",
         "confirmed",
         "purchased",

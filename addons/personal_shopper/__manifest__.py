@@ -3,7 +3,7 @@
     "name": "Personal Shopper",
     "summary": "Buy-it-for-me service: customers list articles from foreign web shops "
     "in the portal; staff price, buy, ship and deliver them.",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "website": "https://github.com/personal-shopper/personal_shopper",
     "author": "Personal Shopper developers",
@@ -14,6 +14,7 @@
         "portal",
         "mail",
         "auth_signup",
+        "phone_validation",
     ],
     "data": [
         "security/personal_shopper_security.xml",
@@ -26,7 +27,9 @@
         "reports/personal_shopper_reports.xml",
         "reports/report_proforma.xml",
         "data/mail_template_data.xml",
+        "data/mail_template_proof_data.xml",
         "wizard/personal_shopper_proof_reject_views.xml",
+        "wizard/personal_shopper_order_cancel_views.xml",
         "views/personal_shopper_shop_views.xml",
         "views/personal_shopper_payment_proof_views.xml",
         "views/sale_order_views.xml",
@@ -48,4 +51,5 @@
         ],
     },
     "application": True,
+    "post_init_hook": "_post_init_hook",
 }

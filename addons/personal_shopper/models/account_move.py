@@ -16,6 +16,31 @@ class AccountMove(models.Model):
             )
             move.ps_order_id = orders[:1]
 
+    def _ps_orders(self):
+        """The personal-shopper requests whose deposit or final invoice is in
+        ``self``."""
+        if not self:
+            return self.env["sale.order"]
+        return (
+            self.env["sale.order"]
+            .sudo()
+            .search(
+                [
+                    ("is_personal_shopper", "=", True),
+                    "|",
+                    ("ps_deposit_invoice_id", "in", self.ids),
+                    ("ps_final_invoice_id", "in", self.ids),
+                ]
+            )
+        )
+
+    def _invoice_paid_hook(self):
+        # Odoo calls this when invoices become paid, whoever paid them (an
+        # accepted proof, a payment or a reconciliation in Invoicing).
+        result = super()._invoice_paid_hook()
+        self._ps_orders()._ps_sync_payment_stage()
+        return result
+
     def _message_post_after_hook(self, message, msg_vals):
         """A payment proof sent by replying to the invoice e-mail is a proof on
         the personal shopper order."""
@@ -31,16 +56,3 @@ class AccountMove(models.Model):
                     )
                     order.sudo()._ps_proofs_from_message(message, copies)
         return result
-
-    def _ps_paid_orders(self):
-        return self.ps_order_id.filtered(
-            lambda o: (
-                o.ps_stage
-                in (
-                    "deposit_pending",
-                    "deposit_review",
-                    "balance_pending",
-                    "balance_review",
-                )
-            )
-        )

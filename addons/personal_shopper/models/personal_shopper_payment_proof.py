@@ -1,11 +1,14 @@
 import logging
+import re
+import unicodedata
+import zlib
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_compare
 from odoo.tools.mimetypes import guess_mimetype
 
-from .sale_order import PAID_STATES
+from .. import const
 
 _logger = logging.getLogger(__name__)
 
@@ -14,6 +17,69 @@ PROOF_MIMETYPES = {
     "image/png": "PNG",
     "application/pdf": "PDF",
 }
+PROOF_EXTENSIONS = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "application/pdf": ".pdf",
+}
+FILE_NAME_MAX = 100
+# PDF names that run something when the file is opened: scripts, and
+# actions launching programs (whatever /OpenAction or /AA triggers them)
+PDF_ACTIVE_NAMES = {b"/JavaScript", b"/JS", b"/Launch"}
+PDF_NAME_RE = re.compile(rb"/(?:[A-Za-z0-9_.+-]|#[0-9A-Fa-f]{2})+")
+PDF_STREAM_RE = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+PDF_INFLATED_MAX = 50 * 1024 * 1024
+
+
+def _pdf_names(data):
+    """The names (``/Name``) of a PDF's text, ``#xx`` escapes decoded."""
+    for match in PDF_NAME_RE.finditer(data):
+        yield re.sub(
+            rb"#([0-9A-Fa-f]{2})", lambda m: bytes([int(m.group(1), 16)]), match.group()
+        )
+
+
+def pdf_is_active(data):
+    """Whether a PDF carries JavaScript or a launch action, in its text or
+    in its compressed streams (objects may be packed in object streams)."""
+    chunks = [data]
+    budget = PDF_INFLATED_MAX
+    for match in PDF_STREAM_RE.finditer(data):
+        try:
+            inflater = zlib.decompressobj()
+            inflated = inflater.decompress(match.group(1), budget)
+        except zlib.error:
+            continue
+        budget -= len(inflated)
+        chunks.append(inflated)
+        if budget <= 0:
+            return True  # a decompression bomb is no payment proof
+    return any(
+        name in PDF_ACTIVE_NAMES for chunk in chunks for name in _pdf_names(chunk)
+    )
+
+
+def sanitize_file_name(name, mimetype=None):
+    """A file name safe to store and show: no folders, control or invisible
+    characters, no leading dot, a bounded length, and the extension of the
+    file's real type (``mimetype``) when known."""
+    name = unicodedata.normalize("NFC", str(name or ""))
+    name = re.split(r"[/\\]", name)[-1]
+    name = "".join(
+        char
+        for char in name
+        if unicodedata.category(char)[0] not in ("C", "Z") or char == " "
+    )
+    name = re.sub(r"[<>:\"|?*]", "_", name)
+    name = re.sub(r"\s+", " ", name).strip(" .")
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    wanted = PROOF_EXTENSIONS.get(mimetype)
+    if wanted:
+        extension = wanted[1:]
+    stem = stem[: FILE_NAME_MAX - len(extension) - 1].strip(" .") or "proof"
+    return f"{stem}.{extension}" if extension else stem
 
 
 class PersonalShopperPaymentProof(models.Model):
@@ -23,7 +89,9 @@ class PersonalShopperPaymentProof(models.Model):
     _order = "create_date desc, id desc"
     _rec_name = "name"
 
-    name = fields.Char(compute="_compute_name", store=True)
+    # Computed for whoever reads it, in their language (the kind label is
+    # translated); a stored name would keep the language of its creator.
+    name = fields.Char(compute="_compute_name", search="_search_name")
     order_id = fields.Many2one(
         "sale.order",
         required=True,
@@ -63,7 +131,12 @@ class PersonalShopperPaymentProof(models.Model):
     )
     note = fields.Text(string="Customer's message", readonly=True)
     state = fields.Selection(
-        [("submitted", "To check"), ("accepted", "Accepted"), ("rejected", "Rejected")],
+        [
+            ("submitted", "To check"),
+            ("accepted", "Accepted"),
+            ("rejected", "Rejected"),
+            ("superseded", "No longer needed"),
+        ],
         default="submitted",
         required=True,
         tracking=True,
@@ -75,10 +148,14 @@ class PersonalShopperPaymentProof(models.Model):
     reviewed_date = fields.Datetime(readonly=True, copy=False)
 
     @api.depends("order_id.name", "kind")
+    @api.depends_context("lang")
     def _compute_name(self):
         labels = dict(self._fields["kind"]._description_selection(self.env))
         for proof in self:
             proof.name = f"{proof.order_id.name} – {labels.get(proof.kind, '')}"
+
+    def _search_name(self, operator, value):
+        return [("order_id.name", operator, value)]
 
     @api.model
     def _check_file(self, data, filename=None):
@@ -99,6 +176,14 @@ class PersonalShopperPaymentProof(models.Model):
                     file=filename or _("The file"),
                 )
             )
+        if mimetype == "application/pdf" and pdf_is_active(data):
+            raise ValidationError(
+                _(
+                    "%(file)s contains scripts or actions: send a plain PDF "
+                    "(print it to PDF again) or a photo of the proof.",
+                    file=filename or _("The file"),
+                )
+            )
         return mimetype
 
     @api.model_create_multi
@@ -108,8 +193,14 @@ class PersonalShopperPaymentProof(models.Model):
         for proof in proofs:
             if not proof.amount_accepted:
                 proof.amount_accepted = proof.amount_declared
-            proof.attachment_id.sudo().write(
-                {"res_model": "sale.order", "res_id": proof.order_id.id}
+            attachment = proof.attachment_id.sudo()
+            attachment.write(
+                {
+                    "res_model": "sale.order",
+                    "res_id": proof.order_id.id,
+                    # the customer's file name, made safe and true to the content
+                    "name": sanitize_file_name(attachment.name, attachment.mimetype),
+                }
             )
             proof.order_id.sudo()._ps_schedule_staff_activity(
                 _("Check the payment proof (%s)", kind_labels[proof.kind]),
@@ -133,6 +224,7 @@ class PersonalShopperPaymentProof(models.Model):
 
     def action_accept(self):
         """Register the payment on the invoice; the order moves on once paid."""
+        self.order_id._ps_check_staff()
         for proof in self:
             if proof.state != "submitted":
                 raise UserError(_("This proof was already reviewed."))
@@ -150,40 +242,54 @@ class PersonalShopperPaymentProof(models.Model):
                 raise UserError(
                     _("Set the amount received before accepting the proof.")
                 )
-            payment = self.env["account.payment"]
-            if invoice.payment_state not in PAID_STATES:
-                journal = proof.company_id._ps_payment_journal()
-                if not journal:
-                    raise UserError(
-                        _("Configure a bank journal for customer payments first.")
-                    )
-                amount = min(proof.amount_accepted, invoice.amount_residual)
-                wizard = (
-                    self.env["account.payment.register"]
-                    .with_context(active_model="account.move", active_ids=invoice.ids)
-                    .create(
-                        {
-                            "amount": amount,
-                            "journal_id": journal.id,
-                            "payment_date": fields.Date.context_today(self),
-                            "communication": invoice.name,
-                        }
+            if invoice.payment_state in const.PAID_STATES:
+                # paid meanwhile (another proof, the accountant): nothing to
+                # register twice
+                raise UserError(
+                    _(
+                        "The invoice %s is already paid: this proof records "
+                        "nothing more. Close it as no longer needed.",
+                        invoice.name,
                     )
                 )
-                payment = wizard._create_payments()
             proof.write(
                 {
                     "state": "accepted",
-                    "payment_id": payment[:1].id,
                     "reviewed_by": self.env.user.id,
                     "reviewed_date": fields.Datetime.now(),
                 }
             )
+            # The whole amount received is registered: what exceeds the
+            # amount due stays as the customer's credit (outstanding credit in
+            # Invoicing), used on the final invoice.
+            proof.payment_id = proof.order_id._ps_register_payment(
+                invoice, proof.amount_accepted
+            )[:1]
             proof.order_id._ps_sync_payment_stage()
             proof.activity_feedback(["personal_shopper.mail_activity_type_ps_todo"])
             proof.order_id.activity_feedback(
                 ["personal_shopper.mail_activity_type_ps_todo"]
             )
+        return True
+
+    def _supersede(self, reason=None):
+        """Close proofs that have nothing left to prove (their payment is
+        complete, or the request was cancelled), without telling the customer
+        they were rejected."""
+        self.filtered(lambda p: p.state == "submitted").write(
+            {
+                "state": "superseded",
+                "reject_reason": reason
+                or _("The payment was completed by another payment."),
+                "reviewed_by": self.env.user.id,
+                "reviewed_date": fields.Datetime.now(),
+            }
+        )
+        self.activity_unlink(["personal_shopper.mail_activity_type_ps_todo"])
+
+    def action_supersede(self):
+        self.order_id._ps_check_staff()
+        self._supersede(_("Closed by %s: no longer needed.", self.env.user.name))
         return True
 
     def action_open_reject_wizard(self):
@@ -197,6 +303,7 @@ class PersonalShopperPaymentProof(models.Model):
         }
 
     def _reject(self, reason):
+        self.order_id._ps_check_staff()
         template = self.env.ref("personal_shopper.mail_template_ps_proof_rejected")
         for proof in self:
             if proof.state != "submitted":
@@ -210,14 +317,11 @@ class PersonalShopperPaymentProof(models.Model):
                 }
             )
             order = proof.order_id
-            back = {
-                "deposit_review": "deposit_pending",
-                "balance_review": "balance_pending",
-            }
-            if order.ps_stage in back and not order.ps_proof_ids.filtered(
+            stage = const.BY_KEY[order.ps_stage]
+            if stage.review and not order.ps_proof_ids.filtered(
                 lambda p: p.state == "submitted"
             ):
-                order._ps_set_stage(back[order.ps_stage], notify=False)
+                order._ps_set_stage(const.pending_stage(stage.payment), notify=False)
             order._ps_send_to_customer(template)
             proof.order_id.activity_feedback(
                 ["personal_shopper.mail_activity_type_ps_todo"]
@@ -225,9 +329,11 @@ class PersonalShopperPaymentProof(models.Model):
         return True
 
     def action_view_file(self):
+        """Open the file: pictures in the browser, PDFs in Odoo's PDF viewer
+        (PDF.js, which runs no script of the file); the file itself is never
+        served inline (see ir.binary)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/web/content/{self.attachment_id.id}?download=false",
-            "target": "new",
-        }
+        url = f"/web/content/{self.attachment_id.id}"
+        if self.attachment_id.mimetype == "application/pdf":
+            url = f"/web/static/lib/pdfjs/web/viewer.html?file={url}"
+        return {"type": "ir.actions.act_url", "url": url, "target": "new"}

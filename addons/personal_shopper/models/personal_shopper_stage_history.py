@@ -1,6 +1,6 @@
 from odoo import fields, models
 
-from .sale_order import PS_STAGES
+from .. import const
 
 
 class PersonalShopperStageHistory(models.Model):
@@ -11,6 +11,6 @@ class PersonalShopperStageHistory(models.Model):
     order_id = fields.Many2one(
         "sale.order", required=True, ondelete="cascade", index=True
     )
-    stage = fields.Selection(PS_STAGES, required=True)
+    stage = fields.Selection(const.STAGE_SELECTION, required=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now)
     user_id = fields.Many2one("res.users", default=lambda self: self.env.user)

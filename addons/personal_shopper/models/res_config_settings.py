@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -40,3 +40,25 @@ class ResConfigSettings(models.TransientModel):
     ps_transport_product_id = fields.Many2one(
         related="company_id.ps_transport_product_id", readonly=False
     )
+    # The team's to-dos (price a proforma, check a proof, buy the articles)
+    # go to the request's salesperson, else to the default user of the
+    # personal shopper activity type (Odoo's own setting, edited here).
+    ps_activity_user_id = fields.Many2one(
+        "res.users",
+        string="Team to-dos go to",
+        compute="_compute_ps_activity_user_id",
+        inverse="_inverse_ps_activity_user_id",
+        readonly=False,
+        domain=[("share", "=", False)],
+    )
+
+    @api.depends("company_id")
+    def _compute_ps_activity_user_id(self):
+        activity_type = self.env.ref("personal_shopper.mail_activity_type_ps_todo")
+        for settings in self:
+            settings.ps_activity_user_id = activity_type.default_user_id
+
+    def _inverse_ps_activity_user_id(self):
+        activity_type = self.env.ref("personal_shopper.mail_activity_type_ps_todo")
+        for settings in self:
+            activity_type.default_user_id = settings.ps_activity_user_id

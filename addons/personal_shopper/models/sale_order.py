@@ -1,149 +1,48 @@
-import hashlib
-import logging
 import re
 from datetime import timedelta
 from urllib.parse import quote
 
-from psycopg2 import errors as pg_errors
+from markupsafe import Markup
 
-from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import float_compare, html2plaintext
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
-_logger = logging.getLogger(__name__)
+from .. import const
 
-# Customer-visible stages, in the order an order goes through them.
-PS_STAGES = [
-    ("cart", "Cart"),
-    ("proforma_requested", "Proforma requested"),
-    ("proforma_sent", "Proforma sent"),
-    ("deposit_pending", "Awaiting deposit"),
-    ("deposit_review", "Awaiting deposit validation"),
-    ("confirmed", "Confirmed"),
-    ("purchased", "Purchased"),
-    ("in_transit", "In transit"),
-    ("arrived", "Arrived"),
-    ("balance_pending", "Awaiting balance"),
-    ("balance_review", "Awaiting balance validation"),
-    ("ready", "Ready for pickup or delivery"),
-    ("delivered", "Delivered"),
-    ("cancelled", "Cancelled"),
-]
-PS_STAGE_ORDER = {key: index for index, (key, _label) in enumerate(PS_STAGES)}
-
-# Allowed moves between stages (cancellation is handled separately).
-PS_TRANSITIONS = {
-    "cart": {"proforma_requested"},
-    "proforma_requested": {"proforma_sent"},
-    "proforma_sent": {"deposit_pending", "proforma_requested", "proforma_sent"},
-    "deposit_pending": {"deposit_review", "confirmed"},
-    "deposit_review": {"confirmed", "deposit_pending"},
-    "confirmed": {"purchased"},
-    "purchased": {"in_transit"},
-    "in_transit": {"arrived"},
-    "arrived": {"balance_pending"},
-    "balance_pending": {"balance_review", "ready"},
-    "balance_review": {"ready", "balance_pending"},
-    "ready": {"delivered"},
-    "delivered": set(),
-    "cancelled": set(),
+# Fields only the personal-shopper flow writes on a request (from its own
+# methods, which set the ``ps_flow`` context key): a write from the Action
+# menu, an import or XML-RPC would bypass the stage rules and the money.
+PS_FLOW_FIELDS = {
+    "is_personal_shopper",
+    "ps_stage",
+    "ps_stage_date",
+    "state",
+    "ps_deposit_invoice_id",
+    "ps_final_invoice_id",
 }
-PS_CANCELLABLE = {
-    "cart",
-    "proforma_requested",
-    "proforma_sent",
-    "deposit_pending",
-    "deposit_review",
-}
-# Stages in which the customer is expected to send a payment proof, and of what.
-PS_PROOF_KIND = {
-    "deposit_pending": "deposit",
-    "deposit_review": "deposit",
-    "balance_pending": "balance",
-    "balance_review": "balance",
-}
-PAID_STATES = ("paid", "in_payment")
 
 
 class SaleOrder(models.Model):
-    _inherit = "sale.order"
+    """A personal-shopper request is a sale order with ``is_personal_shopper``.
+
+    Its behaviour is split by responsibility into abstract mixins: the stage
+    machine, the cart, the proforma and the money (payments and proofs). This
+    file is where Odoo's own sale.order meets that flow: every standard path
+    that would change a request's state or money (confirm, cancel, invoice,
+    send, stage writes, import, duplicate) goes through the flow or is refused.
+    """
+
+    _name = "sale.order"
+    _inherit = [
+        "sale.order",
+        "personal.shopper.order.stage.mixin",
+        "personal.shopper.order.cart.mixin",
+        "personal.shopper.order.proforma.mixin",
+        "personal.shopper.order.payment.mixin",
+    ]
 
     is_personal_shopper = fields.Boolean(
         string="Personal shopper request", index=True, copy=False, readonly=True
-    )
-    ps_stage = fields.Selection(
-        PS_STAGES,
-        string="Shopper stage",
-        copy=False,
-        index=True,
-        tracking=True,
-        group_expand="_group_expand_ps_stage",
-    )
-    ps_stage_date = fields.Datetime(
-        string="In this stage since", copy=False, readonly=True
-    )
-    ps_stage_history_ids = fields.One2many(
-        "personal.shopper.stage.history",
-        "order_id",
-        string="Stage history",
-        readonly=True,
-    )
-    ps_article_count = fields.Integer(compute="_compute_ps_amounts", string="Articles")
-    ps_articles_amount = fields.Monetary(
-        compute="_compute_ps_amounts", string="Articles total"
-    )
-    ps_terms_accepted_date = fields.Datetime(
-        string="Terms accepted on", copy=False, readonly=True
-    )
-    ps_terms_accepted_by = fields.Many2one(
-        "res.partner", string="Terms accepted by", copy=False, readonly=True
-    )
-    ps_terms_accepted_ip = fields.Char(
-        string="Terms accepted from", copy=False, readonly=True
-    )
-    ps_terms_accepted_version = fields.Char(
-        string="Accepted terms version",
-        copy=False,
-        readonly=True,
-        help="SHA-256 of the terms and conditions text the customer accepted.",
-    )
-    ps_terms_accepted_text = fields.Html(
-        string="Accepted terms", copy=False, readonly=True, sanitize=True
-    )
-    ps_deposit_percent = fields.Float(
-        string="Deposit (%)",
-        default=lambda self: self.env.company.ps_deposit_percent,
-        copy=False,
-    )
-    ps_deposit_amount = fields.Monetary(
-        compute="_compute_ps_amounts", string="Deposit due"
-    )
-    ps_transport_final = fields.Monetary(
-        string="Actual transport fees",
-        copy=False,
-        help="Real transport cost, billed on the final invoice instead of the "
-        "estimate.",
-    )
-    ps_proforma_sent_date = fields.Datetime(
-        string="Proforma sent on", copy=False, readonly=True
-    )
-    ps_deposit_invoice_id = fields.Many2one(
-        "account.move", string="Deposit invoice", copy=False, readonly=True
-    )
-    ps_final_invoice_id = fields.Many2one(
-        "account.move", string="Final invoice", copy=False, readonly=True
-    )
-    ps_deposit_paid = fields.Boolean(
-        compute="_compute_ps_payment_status", string="Deposit paid"
-    )
-    ps_balance_paid = fields.Boolean(
-        compute="_compute_ps_payment_status", string="Balance paid"
-    )
-    ps_proof_ids = fields.One2many(
-        "personal.shopper.payment.proof", "order_id", string="Payment proofs"
-    )
-    ps_proof_to_review_count = fields.Integer(
-        string="Proofs to check", compute="_compute_ps_proof_to_review_count"
     )
     ps_last_reminder_date = fields.Datetime(
         string="Last reminder", copy=False, readonly=True
@@ -151,15 +50,6 @@ class SaleOrder(models.Model):
     ps_whatsapp_url = fields.Char(
         compute="_compute_ps_whatsapp_url", string="WhatsApp link"
     )
-
-    _sql_constraints = [
-        (
-            "ps_deposit_percent_range",
-            "CHECK(ps_deposit_percent IS NULL OR "
-            "(ps_deposit_percent >= 0 AND ps_deposit_percent <= 100))",
-            "The deposit must be between 0 and 100 %.",
-        ),
-    ]
 
     def init(self):
         result = super().init()
@@ -171,45 +61,258 @@ class SaleOrder(models.Model):
         return result
 
     # ------------------------------------------------------------------
-    # Computes
+    # Odoo's paths, kept inside the flow
     # ------------------------------------------------------------------
+    def _ps_refuse_outside_flow(self, action):
+        """Refuse ``action`` (a translated label) on personal-shopper requests
+        unless the flow itself runs it."""
+        if self.env.context.get("ps_flow"):
+            return
+        requests = self.filtered("is_personal_shopper")
+        if requests:
+            raise UserError(
+                _(
+                    "“%(action)s” is not available on personal shopper requests "
+                    "(%(orders)s): use the buttons of the request, which follow "
+                    "its stages.",
+                    action=action,
+                    orders=", ".join(requests.mapped("name")),
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.context.get("ps_flow"):
+            default = self.env.context.get("default_is_personal_shopper")
+            for vals in vals_list:
+                if vals.get("is_personal_shopper", default) or vals.get("ps_stage"):
+                    self._ps_prepare_staff_request(vals)
+        orders = super().create(vals_list)
+        # the history starts at the request (a cart is not one yet)
+        for order in orders.filtered(lambda o: o.ps_stage not in (False, "cart")):
+            self.env["personal.shopper.stage.history"].sudo().create(
+                {"order_id": order.id, "stage": order.ps_stage}
+            )
+        return orders
+
     @api.model
-    def _group_expand_ps_stage(self, stages, domain):
-        return [key for key, _label in PS_STAGES]
+    def _ps_prepare_staff_request(self, vals):
+        """A request created by staff (backend, import) for a customer: it
+        starts where a submitted cart does, waiting for its proforma."""
+        self._ps_check_staff()
+        if (
+            vals.get("ps_stage") not in (None, False, "proforma_requested")
+            or vals.get("state", "draft") != "draft"
+        ):
+            raise UserError(
+                _(
+                    "A personal shopper request starts as a proforma request; "
+                    "its stages then follow its steps."
+                )
+            )
+        vals.update(
+            {
+                "is_personal_shopper": True,
+                "ps_stage": "proforma_requested",
+                "ps_stage_date": fields.Datetime.now(),
+                "require_signature": False,
+                "require_payment": False,
+            }
+        )
 
-    @api.depends(
-        "order_line.price_subtotal",
-        "order_line.ps_is_article",
-        "amount_total",
-        "ps_deposit_percent",
-    )
-    def _compute_ps_amounts(self):
+    def write(self, vals):
+        if PS_FLOW_FIELDS.intersection(vals) and not self.env.context.get("ps_flow"):
+            self._ps_refuse_outside_flow(_("Change the stage or the status"))
+            if vals.get("is_personal_shopper"):
+                raise UserError(
+                    _("An existing quotation cannot become a personal shopper request.")
+                )
+        return super().write(vals)
+
+    def copy_data(self, default=None):
+        """A duplicated request is a new cart of the same customer with the
+        same articles (to be priced again), never an ordinary quotation."""
+        vals_list = super().copy_data(default=default)
+        for order, vals in zip(self, vals_list):
+            if not order.is_personal_shopper:
+                continue
+            if self._ps_get_cart(order.partner_id):
+                raise UserError(
+                    _(
+                        "%s already has an open cart: add the articles to it "
+                        "instead of duplicating the request.",
+                        order.partner_id.display_name,
+                    )
+                )
+            vals.update(self._ps_prepare_cart_values(order.partner_id))
+            vals["order_line"] = [
+                fields.Command.create(line_vals)
+                for line_vals in order.order_line.filtered("ps_is_article").copy_data(
+                    {"price_unit": 0.0, "ps_shop_price_unit": 0.0}
+                )
+            ]
+        return vals_list
+
+    def copy(self, default=None):
+        return super(SaleOrder, self.with_context(ps_flow=True)).copy(default=default)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_ps_request(self):
+        for order in self.filtered("is_personal_shopper"):
+            if order.ps_stage not in ("cart", "cancelled"):
+                raise UserError(
+                    _(
+                        "%s is a personal shopper request in progress: cancel it "
+                        "instead of deleting it.",
+                        order.name,
+                    )
+                )
+
+    def action_confirm(self):
+        self._ps_refuse_outside_flow(_("Confirm"))
+        return super().action_confirm()
+
+    def action_cancel(self):
+        requests = self.filtered("is_personal_shopper")
+        if requests and not self.env.context.get("ps_flow"):
+            if requests != self:
+                raise UserError(
+                    _("Cancel personal shopper requests apart from other orders.")
+                )
+            return requests.action_ps_cancel()
+        return super().action_cancel()
+
+    def _action_cancel(self):
+        self._ps_refuse_outside_flow(_("Cancel"))
+        return super()._action_cancel()
+
+    def action_draft(self):
+        self._ps_refuse_outside_flow(_("Set to quotation"))
+        return super().action_draft()
+
+    def action_quotation_send(self):
+        self._ps_refuse_outside_flow(_("Send by e-mail"))
+        return super().action_quotation_send()
+
+    def action_quotation_sent(self):
+        self._ps_refuse_outside_flow(_("Mark quotation as sent"))
+        return super().action_quotation_sent()
+
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        self._ps_refuse_outside_flow(_("Create invoices"))
+        return super()._create_invoices(grouped=grouped, final=final, date=date)
+
+    @api.depends("is_personal_shopper")
+    def _compute_prepayment_percent(self):
+        # The deposit of a request is Odoo's prepayment share of the order;
+        # its default is the service's own setting (company's "Deposit (%)"),
+        # not sale's prepayment for online quotations of the whole company.
+        requests = self.filtered("is_personal_shopper")
+        for order in requests:
+            order.prepayment_percent = order.company_id.ps_deposit_percent / 100.0
+        return super(SaleOrder, self - requests)._compute_prepayment_percent()
+
+    @api.depends("state", "is_personal_shopper", "ps_proforma_sent_date")
+    def _compute_type_name(self):
+        # type_name names the document on the portal (breadcrumbs, title), in
+        # the PDF's file name and in e-mails: never "Quotation" for a request.
+        super()._compute_type_name()
+        for order in self.filtered("is_personal_shopper"):
+            if not order.ps_is_priced:
+                order.type_name = _("Request")
+            elif order.state != "sale":
+                order.type_name = _("Proforma")
+
+    def _get_report_base_filename(self):
+        # the portal's download of a request is its proforma (controllers)
+        if self.is_personal_shopper and self.ps_is_priced:
+            return f"{_('Proforma')} {self.name}"
+        return super()._get_report_base_filename()
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        groups = super()._notify_get_recipients_groups(
+            message, model_description, msg_vals=msg_vals
+        )
+        if len(self) != 1 or not self.is_personal_shopper:
+            return groups
+        # sale's "View Quotation" button: a request is no quotation
+        for group_name, _group_filter, group_data in groups:
+            if group_name == "portal_customer" and self.state != "sale":
+                group_data.setdefault("button_access", {})["title"] = _(
+                    "View my request"
+                )
+        return groups
+
+    def _get_portal_return_action(self):
+        if self.is_personal_shopper:
+            return self.env.ref("personal_shopper.action_personal_shopper_order")
+        return super()._get_portal_return_action()
+
+    # ------------------------------------------------------------------
+    # Talking to the customer and the staff
+    # ------------------------------------------------------------------
+    def _ps_send_to_customer(self, template, thread=None):
+        """Post ``template`` on ``thread`` (default: the order) in the customer's
+        language, e-mailing the customer as a follower."""
+        self.ensure_one()
+        thread = thread or self
+        thread.message_subscribe(partner_ids=self.partner_id.ids)
+        # When the customer's own action triggers the message (checkout), Odoo
+        # would not notify them, the current user: they are who it is for.
+        by_customer = self.env.user.partner_id == self.partner_id
+        thread.with_context(
+            lang=self.partner_id.lang, mail_notify_author=by_customer
+        ).message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+
+    def _ps_staff_responsible(self):
+        """Who gets the staff's to-dos of this request: its salesperson, else
+        the responsible set on the activity type (Settings), else the sales
+        team's leader, else the first member of the personal shopper team."""
+        self.ensure_one()
+        activity_type = self.env.ref("personal_shopper.mail_activity_type_ps_todo")
+        team = self.env.ref("personal_shopper.group_personal_shopper_user").sudo()
+        members = team.users.filtered(
+            lambda u: u._is_internal() and not u._is_superuser()
+        )
+        return (
+            self.user_id
+            or activity_type.default_user_id
+            or self.team_id.user_id
+            or (members - self.env.ref("base.user_admin")).sorted("id")[:1]
+            or members[:1]
+        )
+
+    def _ps_schedule_staff_activity(self, summary, note=""):
+        # ``note`` is plain text (it quotes what customers typed: their name,
+        # address, articles): escaped, never read as HTML (links, pixels)
+        if note and not isinstance(note, Markup):
+            note = Markup("<p>%s</p>") % Markup("<br/>").join(note.split("\n"))
         for order in self:
-            articles = order.order_line.filtered("ps_is_article")
-            order.ps_article_count = len(articles)
-            order.ps_articles_amount = sum(articles.mapped("price_subtotal"))
-            order.ps_deposit_amount = order.currency_id.round(
-                order.amount_total * (order.ps_deposit_percent or 0.0) / 100.0
+            user = order._ps_staff_responsible()
+            order.sudo().activity_schedule(
+                "personal_shopper.mail_activity_type_ps_todo",
+                summary=summary,
+                note=note,
+                user_id=user.id,
             )
 
-    @api.depends(
-        "ps_deposit_invoice_id.payment_state", "ps_final_invoice_id.payment_state"
-    )
-    def _compute_ps_payment_status(self):
-        for order in self:
-            order.ps_deposit_paid = (
-                order.ps_deposit_invoice_id.payment_state in PAID_STATES
-            )
-            order.ps_balance_paid = (
-                order.ps_final_invoice_id.payment_state in PAID_STATES
-            )
+    def _ps_lock(self):
+        """Lock the order's row until the end of the transaction and re-read
+        it, so that concurrent customer actions run one after the other."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "SELECT id FROM sale_order WHERE id = %s FOR UPDATE", (self.id,)
+        )
+        self.invalidate_recordset()
 
-    @api.depends("ps_proof_ids.state")
-    def _compute_ps_proof_to_review_count(self):
-        for order in self:
-            order.ps_proof_to_review_count = len(
-                order.ps_proof_ids.filtered(lambda p: p.state == "submitted")
-            )
+    def _message_post_after_hook(self, message, msg_vals):
+        """Attachments sent by e-mail by the customer while a payment is
+        expected become payment proofs."""
+        result = super()._message_post_after_hook(message, msg_vals)
+        if message.message_type == "email" and message.attachment_ids:
+            for order in self.filtered("is_personal_shopper"):
+                order._ps_proofs_from_message(message)
+        return result
 
     @api.depends(
         "partner_id.mobile", "partner_id.phone", "partner_id.lang", "name", "ps_stage"
@@ -240,425 +343,9 @@ class SaleOrder(models.Model):
             order=self.name,
         )
 
-    # ------------------------------------------------------------------
-    # Stages
-    # ------------------------------------------------------------------
-    def _ps_stage_label(self, stage=None):
-        self.ensure_one()
-        stage = stage or self.ps_stage
-        return dict(self._fields["ps_stage"]._description_selection(self.env)).get(
-            stage, stage
-        )
-
-    def _ps_check_transition(self, new_stage):
-        for order in self:
-            if not order.is_personal_shopper:
-                raise UserError(_("%s is not a personal shopper request.", order.name))
-            if new_stage == "cancelled":
-                if order.ps_stage not in PS_CANCELLABLE:
-                    raise UserError(
-                        _(
-                            "%(order)s cannot be cancelled once confirmed "
-                            "(stage: %(stage)s).",
-                            order=order.name,
-                            stage=order._ps_stage_label(),
-                        )
-                    )
-                continue
-            if new_stage not in PS_TRANSITIONS.get(order.ps_stage, set()):
-                raise UserError(
-                    _(
-                        "%(order)s cannot go from “%(old)s” to “%(new)s”.",
-                        order=order.name,
-                        old=order._ps_stage_label(),
-                        new=order._ps_stage_label(new_stage),
-                    )
-                )
-            if (
-                new_stage in ("confirmed", "purchased")
-                and order.ps_deposit_invoice_id
-                and not order.ps_deposit_paid
-            ):
-                raise UserError(_("The deposit of %s is not paid yet.", order.name))
-            if new_stage in ("ready", "delivered") and not order.ps_balance_paid:
-                raise UserError(_("The balance of %s is not paid yet.", order.name))
-            if (
-                new_stage == "balance_pending"
-                and order.ps_final_invoice_id.state != "posted"
-            ):
-                raise UserError(_("Issue the final invoice of %s first.", order.name))
-
-    def _ps_set_stage(self, new_stage, notify=True):
-        """Move the orders to ``new_stage`` after checking the transition, keep
-        the history and tell the customer."""
-        self._ps_check_transition(new_stage)
-        now = fields.Datetime.now()
-        for order in self:
-            if order.ps_stage == new_stage:
-                continue
-            order.write(
-                {
-                    "ps_stage": new_stage,
-                    "ps_stage_date": now,
-                    "ps_last_reminder_date": False,
-                }
-            )
-            self.env["personal.shopper.stage.history"].sudo().create(
-                {"order_id": order.id, "stage": new_stage, "date": now}
-            )
-            if notify:
-                order._ps_notify_stage()
-        return True
-
-    def _ps_notify_stage(self):
-        template = self.env.ref("personal_shopper.mail_template_ps_stage_change")
-        for order in self:
-            order._ps_send_to_customer(template)
-
-    def _ps_send_to_customer(self, template, thread=None):
-        """Post ``template`` on ``thread`` (default: the order) in the customer's
-        language, e-mailing the customer as a follower."""
-        self.ensure_one()
-        thread = thread or self
-        thread.message_subscribe(partner_ids=self.partner_id.ids)
-        # When the customer's own action triggers the message (checkout), Odoo
-        # would not notify them, the current user: they are who it is for.
-        by_customer = self.env.user.partner_id == self.partner_id
-        thread.with_context(
-            lang=self.partner_id.lang, mail_notify_author=by_customer
-        ).message_post_with_source(template, subtype_xmlid="mail.mt_comment")
-
-    def _ps_lock(self):
-        """Lock the order's row until the end of the transaction and re-read
-        it, so that concurrent customer actions run one after the other."""
-        self.ensure_one()
-        self.env.cr.execute(
-            "SELECT id FROM sale_order WHERE id = %s FOR UPDATE", (self.id,)
-        )
-        self.invalidate_recordset()
-
-    # ------------------------------------------------------------------
-    # Cart (customer side, called by the portal after access checks)
-    # ------------------------------------------------------------------
-    @api.model
-    def _ps_get_cart(self, partner, create=False):
-        """Return the open cart of ``partner`` (one at most), creating it if asked."""
-        domain = [
-            ("is_personal_shopper", "=", True),
-            ("ps_stage", "=", "cart"),
-            ("partner_id", "=", partner.id),
-        ]
-        cart = self.sudo().search(domain, limit=1)
-        if cart or not create:
-            return cart
-        try:
-            with self.env.cr.savepoint():
-                cart = self.sudo().create(self._ps_prepare_cart_values(partner))
-        except pg_errors.UniqueViolation:
-            # a concurrent request created it first
-            cart = self.sudo().search(domain, limit=1)
-        return cart
-
-    @api.model
-    def _ps_prepare_cart_values(self, partner):
-        values = {
-            "partner_id": partner.id,
-            "is_personal_shopper": True,
-            "ps_stage": "cart",
-            "ps_stage_date": fields.Datetime.now(),
-            "require_signature": False,
-            "require_payment": False,
-        }
-        if partner.user_id:
-            values["user_id"] = partner.user_id.id
-        return values
-
-    def _ps_check_cart(self):
-        self.ensure_one()
-        if not self.is_personal_shopper or self.ps_stage != "cart":
-            raise UserError(
-                _("This request was already submitted and can no longer be changed.")
-            )
-
-    def _ps_add_article(self, values):
-        """Add a remote article line to the cart. ``values``: name, url, quantity,
-        details. Raises ValidationError with the message of the first error."""
-        self._ps_check_cart()
-        Line = self.env["sale.order.line"]
-        errors = Line._ps_validate_article(values)
-        if errors:
-            raise ValidationError("\n".join(errors.values()))
-        return Line.sudo().create(Line._ps_prepare_article_line(self, values))
-
-    def _ps_request_proforma(self, shipping_partner, accepted_by, ip_address=None):
-        """Submit the cart: the customer accepted the terms and chose where to
-        deliver. Safe against double submissions (row lock + stage check)."""
-        self._ps_lock()
-        if self.ps_stage != "cart":
-            # already submitted (double click, second tab): nothing to do twice
-            return False
-        if not self.order_line.filtered("ps_is_article"):
-            raise UserError(_("Your cart is empty: add at least one article first."))
-        terms = self._ps_terms_text()
-        self.write(
-            {
-                "partner_shipping_id": shipping_partner.id,
-                "ps_terms_accepted_date": fields.Datetime.now(),
-                "ps_terms_accepted_by": accepted_by.id,
-                "ps_terms_accepted_ip": ip_address,
-                "ps_terms_accepted_text": terms,
-                "ps_terms_accepted_version": hashlib.sha256(
-                    (terms or "").encode()
-                ).hexdigest(),
-            }
-        )
-        self._ps_set_stage("proforma_requested")
-        self._ps_schedule_staff_activity(
-            _("Price the proforma of %s", self.name),
-            _(
-                "%(customer)s asked for a proforma for %(count)s article(s).",
-                customer=self.partner_id.name,
-                count=self.ps_article_count,
-            ),
-        )
-        return True
-
-    def _ps_terms_text(self):
-        self.ensure_one()
-        company = self.company_id
-        return (
-            company.invoice_terms_html
-            if company.terms_type == "html"
-            else company.invoice_terms
-        )
-
-    def _ps_schedule_staff_activity(self, summary, note=""):
-        for order in self:
-            user = (
-                order.user_id
-                or order.team_id.user_id
-                or self.env.ref("base.user_admin")
-            )
-            order.sudo().activity_schedule(
-                "personal_shopper.mail_activity_type_ps_todo",
-                summary=summary,
-                note=note,
-                user_id=user.id,
-            )
-
-    # ------------------------------------------------------------------
-    # Staff actions
-    # ------------------------------------------------------------------
-    def action_ps_compute_fees(self):
-        """(Re)compute the service fee and estimated transport lines from the
-        company's rules: a percentage of the articles with a minimum."""
-        for order in self:
-            if order.state not in ("draft", "sent"):
-                raise UserError(
-                    _("Fees can only be computed before the proforma is accepted.")
-                )
-            company = order.company_id
-            base = order.ps_articles_amount
-            order._ps_set_fee_line(
-                company.ps_service_fee_product_id,
-                max(
-                    base * company.ps_service_fee_percent / 100.0,
-                    company.ps_service_fee_min,
-                ),
-            )
-            order._ps_set_fee_line(
-                company.ps_transport_product_id,
-                max(
-                    base * company.ps_transport_percent / 100.0,
-                    company.ps_transport_min,
-                ),
-            )
-        return True
-
-    def _ps_set_fee_line(self, product, amount):
-        self.ensure_one()
-        if not product:
-            raise UserError(
-                _("Configure the service fee and transport products first.")
-            )
-        amount = self.currency_id.round(amount)
-        line = self.order_line.filtered(lambda line: line.product_id == product)[:1]
-        if line:
-            line.write({"price_unit": amount, "product_uom_qty": 1})
-        else:
-            self.env["sale.order.line"].create(
-                {
-                    "order_id": self.id,
-                    "product_id": product.id,
-                    "product_uom_qty": 1,
-                    "price_unit": amount,
-                    "sequence": 1000,
-                }
-            )
-
-    def _ps_check_priced(self):
-        for order in self:
-            articles = order.order_line.filtered("ps_is_article")
-            unpriced = articles.filtered(
-                lambda line: (
-                    float_compare(
-                        line.price_unit,
-                        0.0,
-                        precision_rounding=order.currency_id.rounding,
-                    )
-                    <= 0
-                )
-            )
-            if not articles or unpriced:
-                raise UserError(
-                    _(
-                        "Set a price on every article of %s before sending "
-                        "the proforma.",
-                        order.name,
-                    )
-                )
-
-    def action_ps_send_proforma(self):
-        """E-mail the proforma (PDF) to the customer and publish it in the portal."""
-        template = self.env.ref("personal_shopper.mail_template_ps_proforma")
-        for order in self:
-            order._ps_check_transition("proforma_sent")
-            order._ps_check_priced()
-            fee_products = (
-                order.company_id.ps_service_fee_product_id
-                | order.company_id.ps_transport_product_id
-            )
-            if not order.order_line.filtered(
-                lambda line: line.product_id in fee_products
-            ):
-                order.action_ps_compute_fees()
-            validity = order.company_id.ps_proforma_validity_days
-            order.write(
-                {
-                    "validity_date": fields.Date.context_today(order)
-                    + timedelta(days=validity)
-                    if validity
-                    else False,
-                    "ps_proforma_sent_date": fields.Datetime.now(),
-                    "state": "sent" if order.state == "draft" else order.state,
-                }
-            )
-            order._ps_send_to_customer(template)
-            order._ps_set_stage("proforma_sent", notify=False)
-            order.activity_feedback(["personal_shopper.mail_activity_type_ps_todo"])
-        return True
-
-    def _ps_accept_proforma(self):
-        """The customer accepts the proforma: confirm the order and issue the
-        deposit (down payment) invoice."""
-        self._ps_lock()
-        if self.ps_stage != "proforma_sent":
-            return False
-        if self.validity_date and self.validity_date < fields.Date.context_today(self):
-            raise UserError(
-                _(
-                    "This proforma expired on %s: ask us for an updated one.",
-                    tools.format_date(self.env, self.validity_date),
-                )
-            )
-        self.sudo().action_confirm()
-        invoice = self._ps_create_deposit_invoice()
-        self.ps_deposit_invoice_id = invoice
-        self._ps_set_stage("deposit_pending" if invoice else "confirmed")
-        return True
-
-    def _ps_create_deposit_invoice(self):
-        self.ensure_one()
-        if float_compare(self.ps_deposit_percent, 0.0, precision_digits=2) <= 0:
-            return self.env["account.move"]
-        wizard = (
-            self.env["sale.advance.payment.inv"]
-            .sudo()
-            .with_context(active_model="sale.order", active_ids=self.ids)
-            .create(
-                {
-                    "sale_order_ids": [fields.Command.set(self.ids)],
-                    "advance_payment_method": "percentage",
-                    "amount": self.ps_deposit_percent,
-                }
-            )
-        )
-        invoice = wizard._create_invoices(self.sudo())
-        invoice.action_post()
-        return invoice
-
-    def action_ps_mark_purchased(self):
-        return self._ps_set_stage("purchased")
-
-    def action_ps_mark_in_transit(self):
-        return self._ps_set_stage("in_transit")
-
-    def action_ps_mark_arrived(self):
-        return self._ps_set_stage("arrived")
-
-    def action_ps_mark_delivered(self):
-        self._ps_set_stage("delivered")
-        self.activity_feedback(["personal_shopper.mail_activity_type_ps_todo"])
-        return True
-
-    def action_ps_cancel(self):
-        self._ps_check_transition("cancelled")
-        for order in self:
-            deposit = order.ps_deposit_invoice_id
-            if deposit.state == "posted" and deposit.payment_state == "not_paid":
-                # nothing paid yet: the deposit invoice goes with the request
-                deposit.button_draft()
-            if order.state != "cancel":
-                order.with_context(disable_cancel_warning=True)._action_cancel()
-            if deposit.state == "draft":
-                deposit.button_cancel()
-            # proofs still waiting for a check have nothing left to pay
-            order.ps_proof_ids.filtered(lambda proof: proof.state == "submitted").write(
-                {
-                    "state": "rejected",
-                    "reject_reason": _("The request was cancelled."),
-                    "reviewed_by": self.env.user.id,
-                    "reviewed_date": fields.Datetime.now(),
-                }
-            )
-        return self._ps_set_stage("cancelled")
-
-    def action_ps_issue_final_invoice(self):
-        """Bill the real transport fees and the balance after the deposit, then
-        e-mail the invoice to the customer."""
-        template = self.env.ref("personal_shopper.mail_template_ps_final_invoice")
-        for order in self:
-            if order.ps_stage != "arrived":
-                raise UserError(
-                    _("The final invoice is issued once the goods have arrived.")
-                )
-            transport_product = order.company_id.ps_transport_product_id
-            transport_line = order.order_line.filtered(
-                lambda line: line.product_id == transport_product
-            )[:1]
-            if transport_line and order.ps_transport_final:
-                transport_line.price_unit = order.ps_transport_final
-            elif order.ps_transport_final:
-                order._ps_set_fee_line(transport_product, order.ps_transport_final)
-            wizard = (
-                self.env["sale.advance.payment.inv"]
-                .with_context(active_model="sale.order", active_ids=order.ids)
-                .create(
-                    {
-                        "sale_order_ids": [fields.Command.set(order.ids)],
-                        "advance_payment_method": "delivered",
-                    }
-                )
-            )
-            invoice = wizard._create_invoices(order)
-            invoice.action_post()
-            order.ps_final_invoice_id = invoice
-            order._ps_send_to_customer(template, thread=invoice)
-            order._ps_set_stage("balance_pending", notify=False)
-        return True
-
     def action_ps_open_whatsapp(self):
         self.ensure_one()
+        self._ps_check_staff()
         if not self.ps_whatsapp_url:
             raise UserError(_("The customer has no mobile or phone number."))
         return {
@@ -669,6 +356,7 @@ class SaleOrder(models.Model):
 
     def action_ps_contact_email(self):
         self.ensure_one()
+        self._ps_check_staff()
         template = self.env.ref("personal_shopper.mail_template_ps_handover")
         return {
             "type": "ir.actions.act_window",
@@ -695,121 +383,10 @@ class SaleOrder(models.Model):
         action["context"] = {"default_order_id": self.id}
         return action
 
-    # ------------------------------------------------------------------
-    # Payment proofs
-    # ------------------------------------------------------------------
-    def _ps_expected_proof(self):
-        """Return (kind, invoice) the customer is expected to pay now."""
+    def _ps_last_rejection_reason(self):
         self.ensure_one()
-        kind = PS_PROOF_KIND.get(self.ps_stage)
-        invoice = {
-            "deposit": self.ps_deposit_invoice_id,
-            "balance": self.ps_final_invoice_id,
-        }.get(kind, self.env["account.move"])
-        return kind, invoice
-
-    def _ps_add_proof(self, attachment, amount=None, source="portal", note=False):
-        """Record a payment proof for the expected invoice. ``attachment``
-        belongs to this order. Raises UserError when no payment is expected or
-        the file is not an acceptable proof."""
-        self.ensure_one()
-        kind, invoice = self._ps_expected_proof()
-        if not kind or not invoice:
-            raise UserError(_("No payment is expected on %s at this stage.", self.name))
-        Proof = self.env["personal.shopper.payment.proof"].with_company(self.company_id)
-        mimetype = Proof._check_file(attachment.raw, attachment.name)
-        if attachment.mimetype != mimetype:
-            # served with the type of its content, whatever its name says
-            attachment.sudo().mimetype = mimetype
-        if amount is None:
-            amount = invoice.amount_residual
-        proof = Proof.sudo().create(
-            {
-                "order_id": self.id,
-                "invoice_id": invoice.id,
-                "kind": kind,
-                "amount_declared": amount,
-                "attachment_id": attachment.id,
-                "source": source,
-                "note": note,
-            }
-        )
-        next_stage = "deposit_review" if kind == "deposit" else "balance_review"
-        if self.ps_stage != next_stage:
-            self.sudo()._ps_set_stage(next_stage)
-        return proof
-
-    def _message_post_after_hook(self, message, msg_vals):
-        """Attachments sent by e-mail by the customer while a payment is
-        expected become payment proofs."""
-        result = super()._message_post_after_hook(message, msg_vals)
-        if message.message_type == "email" and message.attachment_ids:
-            for order in self.filtered("is_personal_shopper"):
-                order._ps_proofs_from_message(message)
-        return result
-
-    def _ps_proofs_from_message(self, message, attachments=None):
-        self.ensure_one()
-        attachments = message.attachment_ids if attachments is None else attachments
-        kind, invoice = self._ps_expected_proof()
-        if not kind or not invoice:
-            return
-        if (
-            message.author_id.commercial_partner_id
-            != self.partner_id.commercial_partner_id
-        ):
-            return
-        refused = []
-        for attachment in attachments:
-            try:
-                with self.env.cr.savepoint():
-                    self._ps_add_proof(
-                        attachment.sudo(),
-                        source="email",
-                        note=html2plaintext(message.body or "")[:1000] or False,
-                    )
-            except (UserError, ValidationError) as error:
-                refused.append(f"{attachment.name}: {error.args[0]}")
-        if refused:
-            self.sudo().message_post(
-                body=_(
-                    "Attachments not accepted as payment proofs: %s", "; ".join(refused)
-                ),
-                subtype_xmlid="mail.mt_note",
-            )
-
-    def _ps_sync_payment_stage(self):
-        """Move orders on when their deposit or balance invoice got paid, by an
-        accepted proof or by a payment registered in Invoicing."""
-        for order in self:
-            if (
-                order.ps_stage in ("deposit_pending", "deposit_review")
-                and order.ps_deposit_paid
-            ):
-                order._ps_set_stage("confirmed")
-                order._ps_schedule_staff_activity(
-                    _("Buy the articles of %s", order.name),
-                    _("The deposit is paid: the articles can be purchased."),
-                )
-            elif (
-                order.ps_stage in ("balance_pending", "balance_review")
-                and order.ps_balance_paid
-            ):
-                order._ps_set_stage("ready")
-                order._ps_schedule_staff_activity(
-                    _("Arrange the delivery of %s", order.name),
-                    _(
-                        "Fully paid: contact the customer (WhatsApp or e-mail) "
-                        "to deliver "
-                        "or hand over the goods."
-                    ),
-                )
-            elif order.ps_stage in (
-                "deposit_review",
-                "balance_review",
-            ) and not order.ps_proof_ids.filtered(lambda p: p.state == "submitted"):
-                # partly paid: the customer still owes the rest
-                order._ps_set_stage(order.ps_stage.replace("_review", "_pending"))
+        rejected = self.ps_proof_ids.filtered(lambda p: p.state == "rejected")
+        return rejected.sorted("reviewed_date")[-1:].reject_reason or ""
 
     # ------------------------------------------------------------------
     # Reminders
@@ -817,17 +394,14 @@ class SaleOrder(models.Model):
     @api.model
     def _cron_ps_send_reminders(self):
         template = self.env.ref("personal_shopper.mail_template_ps_reminder")
+        waiting = list(const.stages(customer_turn=True))
         for company in self.env["res.company"].search([("ps_reminder_days", ">", 0)]):
             limit = fields.Datetime.now() - timedelta(days=company.ps_reminder_days)
             orders = self.search(
                 [
                     ("company_id", "=", company.id),
                     ("is_personal_shopper", "=", True),
-                    (
-                        "ps_stage",
-                        "in",
-                        ("proforma_sent", "deposit_pending", "balance_pending"),
-                    ),
+                    ("ps_stage", "in", waiting),
                     ("ps_stage_date", "<", limit),
                     "|",
                     ("ps_last_reminder_date", "=", False),
@@ -842,48 +416,3 @@ class SaleOrder(models.Model):
                     _("No answer from the customer since %s.", order.ps_stage_date),
                 )
         return True
-
-    # ------------------------------------------------------------------
-    # Portal
-    # ------------------------------------------------------------------
-    def _ps_portal_timeline(self):
-        """[(stage key, label, date or False, state)], state in done/current/todo."""
-        self.ensure_one()
-        reached = {}
-        for entry in self.ps_stage_history_ids:
-            reached[entry.stage] = entry.date
-        labels = dict(self._fields["ps_stage"]._description_selection(self.env))
-        current = PS_STAGE_ORDER.get(self.ps_stage, 0)
-        timeline = []
-        for key, _label in PS_STAGES:
-            if key in ("cart", "cancelled"):
-                continue
-            index = PS_STAGE_ORDER[key]
-            if self.ps_stage == "cancelled":
-                state = "done" if key in reached else "todo"
-            else:
-                state = (
-                    "done"
-                    if index < current
-                    else "current"
-                    if index == current
-                    else "todo"
-                )
-            if state == "todo" and key.endswith("_review") and key not in reached:
-                continue  # only shown when it happened
-            timeline.append((key, labels[key], reached.get(key), state))
-        if self.ps_stage == "cancelled":
-            timeline.append(
-                ("cancelled", labels["cancelled"], reached.get("cancelled"), "current")
-            )
-        return timeline
-
-    def _get_portal_return_action(self):
-        if self.is_personal_shopper:
-            return self.env.ref("personal_shopper.action_personal_shopper_order")
-        return super()._get_portal_return_action()
-
-    def _ps_last_rejection_reason(self):
-        self.ensure_one()
-        rejected = self.ps_proof_ids.filtered(lambda p: p.state == "rejected")
-        return rejected.sorted("reviewed_date")[-1:].reject_reason or ""

@@ -50,9 +50,22 @@ class PersonalShopperCommon(TransactionCase):
                     "<p>Bank transfer to IBAN FR76 0000 0000 0000 0000 0000 000</p>"
                 ),
                 "ps_payment_journal_id": cls.bank_journal.id,
+                "terms_type": "plain",
+                "invoice_terms": "Our terms and conditions.",
             }
         )
         cls.currency = cls.company.currency_id
+        # Untaxed amounts here, whatever taxes the demo data's localization
+        # gave the products (the taxed path: test_localizations.py)
+        products = (
+            cls.company.ps_service_fee_product_id
+            | cls.company.ps_transport_product_id
+            | cls.env.ref("personal_shopper.product_remote_article")
+        )
+        for product in products:
+            product.taxes_id -= product.taxes_id.filtered(
+                lambda tax: tax.company_id == cls.company
+            )
 
         cls.staff_user = new_test_user(
             cls.env,
@@ -204,3 +217,19 @@ class PersonalShopperCommon(TransactionCase):
             self.assertEqual(order.ps_stage, step_stage)
         self.assertEqual(order.ps_stage, stage)
         return order
+
+    def _new_customer(self, name):
+        """Another customer, with a complete delivery address."""
+        return self.env["res.partner"].create(
+            {
+                "name": name,
+                "email": "{}@example.com".format(
+                    "".join(c for c in name.lower() if c.isalnum()) or "customer"
+                ),
+                "street": "2 avenue Foch",
+                "city": "Lyon",
+                "zip": "69006",
+                "country_id": self.env.ref("base.fr").id,
+                "phone": "+33 4 78 00 00 00",
+            }
+        )

@@ -19,11 +19,11 @@ class TestReminders(PersonalShopperCommon):
     def test_reminder_sent_once(self):
         order = self._make_order("proforma_sent")
         now = fields.Datetime.now()
-        order.ps_stage_date = now - timedelta(days=2)
+        order.with_context(ps_flow=True).ps_stage_date = now - timedelta(days=2)
         self._run_cron()
         self.assertFalse(self._reminders(order), "too early for a reminder")
 
-        order.ps_stage_date = now - timedelta(days=4)
+        order.with_context(ps_flow=True).ps_stage_date = now - timedelta(days=4)
         self._run_cron()
         reminder = self._reminders(order)
         self.assertEqual(len(reminder), 1)
@@ -47,11 +47,9 @@ class TestReminders(PersonalShopperCommon):
         waiting = self._make_order("deposit_pending")
         working = self._make_order(
             "confirmed",
-            partner=self.env["res.partner"].create(
-                {"name": "Other customer", "email": "other@example.com"}
-            ),
+            partner=self._new_customer("Other customer"),
         )
-        (waiting | working).ps_stage_date = long_ago
+        (waiting | working).with_context(ps_flow=True).ps_stage_date = long_ago
         self._run_cron()
         self.assertEqual(len(self._reminders(waiting)), 1)
         self.assertFalse(self._reminders(working))
@@ -59,6 +57,8 @@ class TestReminders(PersonalShopperCommon):
     def test_reminders_disabled(self):
         self.company.ps_reminder_days = 0
         order = self._make_order("balance_pending")
-        order.ps_stage_date = fields.Datetime.now() - timedelta(days=30)
+        order.with_context(ps_flow=True).ps_stage_date = (
+            fields.Datetime.now() - timedelta(days=30)
+        )
         self._run_cron()
         self.assertFalse(self._reminders(order))

@@ -33,44 +33,82 @@ class TestStageGuards(PersonalShopperCommon):
             order._ps_set_stage("ready")
         self.assertEqual(order.ps_stage, "balance_review")
 
+    def _cancel(self, order, refund_method="credit"):
+        action = order.with_user(self.staff_user).action_ps_cancel()
+        self.assertEqual(action["res_model"], "personal.shopper.order.cancel")
+        wizard = (
+            self.env["personal.shopper.order.cancel"]
+            .with_user(self.staff_user)
+            .with_context(action["context"])
+            .create({"refund_method": refund_method, "reason": "Out of stock"})
+        )
+        wizard.action_cancel()
+        return wizard
+
     def test_cancel(self):
         for stage in ("cart", "proforma_requested", "proforma_sent", "deposit_pending"):
             order = self._make_order(
                 stage,
-                partner=self.env["res.partner"].create({"name": f"Customer {stage}"}),
+                partner=self._new_customer(f"Customer {stage}"),
             )
-            order.with_user(self.staff_user).action_ps_cancel()
+            self._cancel(order)
             self.assertEqual(order.ps_stage, "cancelled")
             self.assertEqual(order.state, "cancel")
-        # the unpaid deposit invoice is cancelled with the request
-        self.assertEqual(order.ps_deposit_invoice_id.state, "cancel")
+        # the unpaid deposit invoice is cancelled by a credit note, posted
+        # entries are never modified
+        deposit = order.ps_deposit_invoice_id
+        self.assertEqual(deposit.state, "posted")
+        self.assertEqual(deposit.payment_state, "reversed")
+        credit_note = deposit.reversal_move_ids
+        self.assertEqual(credit_note.state, "posted")
+        self.assertEqual(credit_note.amount_total, deposit.amount_total)
+        self.assertEqual(credit_note.payment_state, "paid")
 
     def test_cancel_partly_paid_deposit(self):
-        """Money was received: the deposit invoice is left to the accountant."""
+        """Money was received: what was paid stays as the customer's credit
+        (the open part of the credit note) unless staff refund it."""
         order = self._make_order("deposit_pending")
         self._pay_with_proof(order, amount=10.0)
-        order.with_user(self.staff_user).action_ps_cancel()
+        self._cancel(order, refund_method="credit")
         self.assertEqual(order.ps_stage, "cancelled")
-        self.assertEqual(order.ps_deposit_invoice_id.state, "posted")
-        self.assertEqual(order.ps_deposit_invoice_id.payment_state, "partial")
+        deposit = order.ps_deposit_invoice_id
+        self.assertEqual(deposit.state, "posted")
+        self.assertEqual(deposit.amount_residual, 0.0)
+        credit_note = deposit.reversal_move_ids
+        self.assertEqual(credit_note.amount_residual, 10.0)
+
+    def test_cancel_paid_deposit_refunded(self):
+        order = self._make_order("confirmed")
+        deposit = order.ps_deposit_invoice_id
+        self._cancel(order, refund_method="refund")
+        self.assertEqual(order.ps_stage, "cancelled")
+        credit_note = deposit.reversal_move_ids
+        self.assertEqual(credit_note.amount_total, deposit.amount_total)
+        self.assertIn(credit_note.payment_state, ("paid", "in_payment"))
+        refund = credit_note._get_reconciled_payments()
+        self.assertEqual(refund.payment_type, "outbound")
+        self.assertEqual(refund.amount, deposit.amount_total)
 
     def test_cancel_with_proof_to_check(self):
-        """A proof waiting for its check is closed with the request."""
+        """A proof waiting for its check is closed with the request, without
+        a rejection."""
         order = self._make_order("deposit_pending")
         proof = self._submit_proof(order)
         self.assertEqual(order.ps_stage, "deposit_review")
-        order.with_user(self.staff_user).action_ps_cancel()
+        self._cancel(order)
         self.assertEqual(order.ps_stage, "cancelled")
-        self.assertEqual(proof.state, "rejected")
+        self.assertEqual(proof.state, "superseded")
         self.assertEqual(proof.reject_reason, "The request was cancelled.")
         self.assertEqual(proof.reviewed_by, self.staff_user)
         self.assertTrue(proof.attachment_id.exists(), "the file stays attached")
 
-    def test_no_cancel_after_confirmation(self):
-        order = self._make_order("confirmed")
+    def test_no_cancel_once_purchased(self):
+        order = self._make_order("purchased")
         with self.assertRaises(UserError):
             order.with_user(self.staff_user).action_ps_cancel()
-        self.assertEqual(order.ps_stage, "confirmed")
+        with self.assertRaises(UserError):
+            order.with_user(self.staff_user)._ps_cancel()
+        self.assertEqual(order.ps_stage, "purchased")
 
     def test_illegal_jumps(self):
         order = self._make_cart()
