@@ -148,19 +148,50 @@ class PortalClient:
         return lxml_html.fromstring(response.text)
 
     # -- account ----------------------------------------------------------------
-    def signup(self, name, login, phone, password, confirm_password=None):
-        return self.submit(
-            "/web/signup",
-            {
-                "name": name,
-                "login": login,
-                "mobile": phone,
-                "password": password,
-                "confirm_password": confirm_password or password,
-                "redirect": "",
-                "token": "",
-            },
+    def signup(self, name, login, lang=None):
+        """Ask for an account: name and e-mail only. The answer is the same
+        "check your mailbox" page for every address; the rest comes by e-mail
+        (see ``signup_link_of`` and ``complete_signup``)."""
+        data = {"name": name, "login": login, "redirect": "", "token": ""}
+        if lang:
+            data["lang"] = lang
+        return self.submit("/web/signup", data)
+
+    @staticmethod
+    def signup_link_of(msg):
+        """The path of the sign-up link of an e-mail, or None."""
+        for link in links_in(msg):
+            link = html_lib.unescape(link)
+            if "/web/signup?" in link and "token=" in link:
+                return re.sub(r"^https?://[^/]+", "", link)
+        return None
+
+    def complete_signup(self, path, phone, password, name=None, confirm_password=None):
+        """Open the e-mailed sign-up link and post its form (password, phone,
+        name) as the owner of the address; returns the final response."""
+        page = self.get(path)
+        self.expect_ok(page, f"GET {path}")
+        form = self.tree(page).xpath('//form[contains(@class, "oe_signup_form")]')
+        if not form:
+            raise PortalError(f"no sign-up form at {path}:\n{page.text[:2000]}")
+        values = {
+            field.get("name"): field.get("value") or ""
+            for field in form[0].xpath(".//input[@name]")
+        }
+        values.update(
+            mobile=phone,
+            password=password,
+            confirm_password=confirm_password or password,
         )
+        if name is not None:
+            values["name"] = name
+        return self.post("/web/signup", data=values)
+
+    def resend_signup_link(self, email):
+        return self.submit("/web/signup/resend", {"email": email})
+
+    def reset_password(self, login):
+        return self.submit("/web/reset_password", {"login": login})
 
     def login(self, login, password):
         """POST the login form; returns the final response (the portal home
@@ -326,6 +357,16 @@ class StaffClient:
         if not rows:
             raise PortalError(f"no record {xmlid}")
         return rows[0]["res_id"]
+
+    def run_cron(self, xmlid):
+        """Run a scheduled action now (the test servers run no cron thread)."""
+        self.call("ir.cron", "method_direct_trigger", [self.ref(xmlid)])
+
+    def deliver_account_mails(self):
+        """Process the sign-up / new link / password reset requests, then the
+        mail queue: what the cron threads do within seconds in production."""
+        self.run_cron("personal_shopper.ir_cron_ps_account_requests")
+        self.run_cron("mail.ir_cron_mail_scheduler_action")
 
     def wait_until(self, check, timeout=30, poll=0.25, what="condition"):
         """Poll ``check()`` until it returns something true; return it."""

@@ -19,17 +19,28 @@ class TestPortalTour(HttpCase):
         )
 
         self.start_tour("/web/signup", "personal_shopper_signup")
+        # the e-mail is sent by the request queue; its link finishes the sign-up
+        self.env["personal.shopper.account.request"]._cron_process()
         user = self.env["res.users"].search(
             [("login", "=", "tour.customer@example.com")]
         )
         self.assertTrue(user.ps_signup_pending)
-        self.assertEqual(user.partner_id.mobile, "+33 6 11 22 33 44")
-
-        confirm_url = urlsplit(user._ps_signup_confirm_url())
-        response = self.url_open(f"{confirm_url.path}?{confirm_url.query}")
-        self.assertIn('id="ps_signup_confirmed"', response.text)
+        signup_url = urlsplit(user._ps_signup_url())
+        self.start_tour(
+            f"{signup_url.path}?{signup_url.query}", "personal_shopper_signup_complete"
+        )
         self.assertFalse(user.ps_signup_pending)
+        self.assertEqual(user.partner_id.mobile, "+33611223344")
 
+        # a complete profile address to deliver to (checkout refuses incomplete ones)
+        user.partner_id.write(
+            {
+                "street": "1 rue du Tour",
+                "city": "Paris",
+                "zip": "75001",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
         self.start_tour(
             "/web/login?login=tour.customer%40example.com",
             "personal_shopper_cart_to_proforma",

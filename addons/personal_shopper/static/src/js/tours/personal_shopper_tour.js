@@ -46,6 +46,27 @@ registry.category("web_tour.tours").add("personal_shopper_signup", {
             run: "edit Tour Customer",
         },
         {
+            content: "No password is asked yet",
+            trigger: ".oe_signup_form:not(:has(input[name='password']))",
+        },
+        {
+            content: "Sign up",
+            trigger: ".oe_signup_form button[type='submit']",
+            run: "click",
+            expectUnloadPage: true,
+        },
+        {
+            content: "We are asked to check our mailbox",
+            trigger: "#ps_signup_check_mailbox",
+        },
+    ],
+});
+
+// From the link of the sign-up e-mail: the owner of the address chooses the
+// password and gives the phone number, then is logged in.
+registry.category("web_tour.tours").add("personal_shopper_signup_complete", {
+    steps: () => [
+        {
             content: "Enter the phone number",
             trigger: ".oe_signup_form input[name='mobile']",
             run: "edit +33 6 11 22 33 44",
@@ -61,14 +82,14 @@ registry.category("web_tour.tours").add("personal_shopper_signup", {
             run: `edit ${PASSWORD}`,
         },
         {
-            content: "Sign up",
-            trigger: ".oe_signup_form button[type='submit']",
+            content: "Activate the account",
+            trigger: ".oe_signup_form #ps_signup_complete",
             run: "click",
             expectUnloadPage: true,
         },
         {
-            content: "We are asked to check our mailbox",
-            trigger: "#ps_signup_check_mailbox",
+            content: "We are in the portal",
+            trigger: ".o_portal_my_home",
         },
     ],
 });
