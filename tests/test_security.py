@@ -8,13 +8,26 @@ together with a positive control (A, or the right token, does get in), so
 that a test cannot pass because the route itself is broken.
 """
 
+import contextlib
+import datetime
 import os
+import re
+import statistics
 import threading
+import time
 import uuid
 import xmlrpc.client
 
 import pytest
-from e2e_client import PDF_DATA, PNG_DATA, PortalClient, StaffClient, message, sent_to
+from e2e_client import (
+    PDF_DATA,
+    PNG_DATA,
+    PortalClient,
+    StaffClient,
+    html_body,
+    message,
+    sent_to,
+)
 
 import harness
 
@@ -71,6 +84,7 @@ def _checkout(staff, client):
         city="Paris",
         zip="75001",
         country_id=france,
+        phone="+33 6 00 00 00 00",
     )
     order_id = PortalClient.order_id_of(r.url)
     assert order_id and "message=proforma_requested" in r.url, (r.url, r.text[:2000])
@@ -429,6 +443,43 @@ def test_oversized_proof_refused(world):
     assert expected in _proof_error(world, "big.png", big, "image/png")
 
 
+def test_proof_over_the_upload_limit_answered_on_the_order_page(world):
+    """A body over the route's limit is refused before its form is read
+    (max_content_length): the customer still lands on the order page with the
+    addon's message in French, not on werkzeug's English 413 page; a refused
+    file that could be read keeps the typed note."""
+    staff = world["staff"]
+    order = world["deposit_order"]
+    max_mb = (
+        staff.search_read("res.company", [], ["ps_proof_max_size"])[0][
+            "ps_proof_max_size"
+        ]
+        or 10
+    )
+    before = _counts(staff, order["id"])
+    big = PNG_DATA + os.urandom((max_mb * 1024 + 512) * 1024)
+    r = world["a"].upload_proof(
+        order["id"], "big.png", big, "image/png", note="Virement de lundi"
+    )
+    assert r.status_code == 200, (r.status_code, r.text[:500])
+    assert f"/my/orders/{order['id']}" in r.url
+    text = PortalClient.text(r)
+    assert "Request Entity Too Large" not in text
+    assert 'id="ps_error"' in r.text
+    assert message("The file is too large: %(size)s MB at most.", size=max_mb) in text
+    assert _counts(staff, order["id"]) == before
+
+    r = world["a"].upload_proof(
+        order["id"],
+        "notes.txt",
+        b"pas une preuve",
+        "text/plain",
+        note="Virement de lundi",
+    )
+    assert 'id="ps_error"' in r.text
+    assert "Virement de lundi</textarea>" in PortalClient.text(r)
+
+
 @pytest.mark.parametrize(
     "filename, content, content_type",
     [
@@ -518,7 +569,9 @@ def test_concurrent_proforma_submissions_make_one_request(world):
                 "address": "new",
                 "new_street": "2 rue",
                 "new_city": "Nice",
+                "new_zip": "06000",
                 "new_country_id": str(france),
+                "new_phone": "+33 4 00 00 00 00",
             },
         )
 
@@ -566,6 +619,60 @@ def test_concurrent_proforma_submissions_make_one_request(world):
     )
 
 
+def test_concurrent_first_add_to_cart_makes_one_cart(world):
+    """Two first "add to cart" of one customer at once (no cart yet), from two
+    sessions: both articles land in one cart, no error page."""
+    staff, server = world["staff"], world["server"]
+    first, user = _new_customer(staff, server, "race")
+    second = PortalClient(server.base_url)
+    second.login(user["login"], user["password"])
+    assert second.is_logged_in()
+    forms = []
+    for client in (first, second):
+        page = client.cart()
+        token = client.tree(page).xpath(
+            '//form[@id="ps_add_article"]//input[@name="form_token"]/@value'
+        )[0]
+        forms.append((client, PortalClient.csrf_of(page.text), token))
+    barrier = threading.Barrier(len(forms))
+    results = [None] * len(forms)
+
+    def add(i, client, csrf, token):
+        barrier.wait()
+        results[i] = client.post(
+            "/my/cart/add",
+            data={
+                "csrf_token": csrf,
+                "form_token": token,
+                "name": f"Article {i}",
+                "url": f"https://race.example.com/{i}",
+                "quantity": "1",
+                "details": "",
+            },
+        )
+
+    threads = [
+        threading.Thread(target=add, args=(i, *form)) for i, form in enumerate(forms)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert all(
+        r is not None and r.status_code == 200 and "message=article_added" in r.url
+        for r in results
+    ), [
+        (r.status_code, r.url, r.text[:500]) if r is not None else None for r in results
+    ]
+    carts = staff.search_read(
+        "sale.order",
+        [("partner_id", "=", user["partner_id"]), ("ps_stage", "=", "cart")],
+        ["id"],
+    )
+    assert len(carts) == 1, carts
+    assert _cart_line_count(staff, user["partner_id"]) == 2
+
+
 @pytest.fixture
 def dead_smtp(world):
     """Outgoing mail goes to a port nobody listens on, for the test's duration."""
@@ -593,10 +700,11 @@ def test_smtp_failure_loses_no_state(world, dead_smtp, mailcatcher):
 
     # a sign-up: the account exists, its confirmation e-mail is kept, failed
     visitor = PortalClient(server.base_url)
-    r = visitor.signup(f"SMTP {tag}", email, "+33 6 00 00 00 00", f"Pw-{tag}-smtp")
+    r = visitor.signup(f"SMTP {tag}", email)
     assert r.status_code == 200 and 'id="ps_signup_check_mailbox"' in r.text, r.text[
         :2000
     ]
+    staff.run_cron("personal_shopper.ir_cron_ps_account_requests")
     users = staff.search_read(
         "res.users", [("login", "=", email)], ["ps_signup_pending"]
     )
@@ -636,3 +744,274 @@ def test_smtp_failure_loses_no_state(world, dead_smtp, mailcatcher):
     staff.call("ir.cron", "method_direct_trigger", [cron])
     mailcatcher.wait_for(sent_to(email), timeout=MAIL_TIMEOUT)
     mailcatcher.wait_for(sent_to(user["login"], order["name"]), timeout=MAIL_TIMEOUT)
+
+
+# ------------------------------------------------------------------------------
+# Identity: sign-up, new sign-up link, password reset
+# ------------------------------------------------------------------------------
+IP_LIMITS = "personal_shopper.account_request_ip_limits"
+EMAIL_LIMITS = "personal_shopper.account_request_email_limits"
+CHECK_MAILBOX = 'id="ps_signup_check_mailbox"'
+
+
+@contextlib.contextmanager
+def _params(staff, **values):
+    """Set ir.config_parameter values for the block, then restore them."""
+    get = staff.call
+    old = {key: get("ir.config_parameter", "get_param", key) for key in values}
+    try:
+        for key, value in values.items():
+            get("ir.config_parameter", "set_param", key, value)
+        yield
+    finally:
+        for key, value in old.items():
+            get("ir.config_parameter", "set_param", key, value or False)
+
+
+@contextlib.contextmanager
+def _forget_account_requests(staff):
+    """Delete the sign-up/reset requests made in the block: they count in the
+    per-IP rate limit, and every test's requests come from 127.0.0.1."""
+    model = "personal.shopper.account.request"
+    before = staff.call(model, "search", [], limit=1, order="id desc")
+    try:
+        yield
+    finally:
+        domain = [("id", ">", before[0])] if before else []
+        staff.call(model, "unlink", staff.call(model, "search", domain))
+
+
+@pytest.fixture
+def relaxed_limits(world):
+    """Every request of these tests comes from 127.0.0.1 and some write to the
+    same address often: lift the rate limits (tested on their own below)."""
+    staff = world["staff"]
+    with (
+        _forget_account_requests(staff),
+        _params(staff, **{IP_LIMITS: "1000/3600", EMAIL_LIMITS: "50/60"}),
+    ):
+        yield
+
+
+def _same_page(text):
+    """A page without its CSRF tokens (the only thing that changes)."""
+    return re.sub(r"[0-9a-f]{40}o[0-9]+", "<csrf>", text)
+
+
+def _signup_mail(mailcatcher, address):
+    return mailcatcher.wait_for(
+        lambda m: sent_to(address)(m) and PortalClient.signup_link_of(m),
+        timeout=MAIL_TIMEOUT,
+    )
+
+
+def _pending_signup(world, label):
+    """The address of a sign-up waiting for its owner (its link e-mailed)."""
+    address = f"sec.{label}.{uuid.uuid4().hex[:8]}@example.com"
+    PortalClient(world["server"].base_url).signup(f"Pending {label}", address)
+    world["staff"].deliver_account_mails()
+    return address
+
+
+def test_signup_answers_the_same_for_every_address(world, relaxed_limits, mailcatcher):
+    """New, pending and existing addresses: the same page, in comparable time,
+    with nothing of the account in it; the owner learns the rest by e-mail."""
+    staff, server = world["staff"], world["server"]
+    _client, existing = _new_customer(staff, server, "existing")
+    pending = _pending_signup(world, "pending")
+    addresses = {
+        "new": lambda i: f"sec.new{i}.{uuid.uuid4().hex[:8]}@example.com",
+        "pending": lambda i: pending,
+        "existing": lambda i: f"  {existing['login'].upper()} ",
+    }
+    pages, times = {}, {kind: [] for kind in addresses}
+    for i in range(5):
+        for kind, address in addresses.items():
+            visitor = PortalClient(server.base_url)
+            token = visitor.get_csrf("/web/signup")
+            start = time.monotonic()
+            r = visitor.post(
+                "/web/signup",
+                data={"csrf_token": token, "name": "Same Name", "login": address(i)},
+            )
+            times[kind].append(time.monotonic() - start)
+            assert r.status_code == 200 and CHECK_MAILBOX in r.text, r.text[:2000]
+            pages.setdefault(kind, _same_page(r.text))
+    assert pages["new"] == pages["pending"] == pages["existing"]
+    assert existing["login"] not in pages["existing"].lower()
+    medians = {kind: statistics.median(t) for kind, t in times.items()}
+    assert max(medians.values()) <= 3 * min(medians.values()) + 0.05, medians
+
+    staff.deliver_account_mails()
+    mail = mailcatcher.wait_for(
+        lambda m: (
+            sent_to(existing["login"])(m)
+            and "/web/reset_password?login=" in html_body(m)
+        ),
+        timeout=MAIL_TIMEOUT,
+    )
+    assert "Same Name" not in html_body(mail) and "token=" not in html_body(mail)
+    assert "Same Name" not in html_body(_signup_mail(mailcatcher, pending))
+    assert (
+        staff.call("res.users", "search_count", [("login", "=", existing["login"])])
+        == 1
+    )
+
+
+def test_signup_cannot_take_over_an_address(world, relaxed_limits, mailcatcher):
+    """Someone signs up with another person's address: only the person who
+    receives the e-mail chooses the password, phone and name."""
+    staff, server = world["staff"], world["server"]
+    victim_address = f"sec.victim.{uuid.uuid4().hex[:8]}@example.com"
+    attacker = PortalClient(server.base_url)
+    attacker.signup("Click http://evil.example.com", victim_address)
+    staff.deliver_account_mails()
+    mail = _signup_mail(mailcatcher, victim_address)
+    assert "evil.example.com" not in html_body(mail) + (mail["Subject"] or "")
+    assert "evil.example.com" not in (mail["To"] or "")
+    link = PortalClient.signup_link_of(mail)
+    # the squatter has no password to log in with
+    attacker.login(victim_address, "Guess-password-1")
+    assert not attacker.is_logged_in()
+
+    victim = PortalClient(server.base_url)
+    user_id = staff.search_read("res.users", [("login", "=", victim_address)], ["id"])[
+        0
+    ]["id"]
+    # following the link (a mail scanner does) confirms nothing; nor does a
+    # POST without the form's CSRF token
+    for _ in range(2):
+        assert victim.get(link).status_code == 200
+    r = victim.post("/web/signup", data={"token": "x", "password": "Pw-no-csrf-1"})
+    assert r.status_code in (400, 403)
+    assert staff.read_one("res.users", user_id, ["ps_signup_pending"])[
+        "ps_signup_pending"
+    ]
+
+    password = f"Pw-{uuid.uuid4().hex[:8]}-victim"
+    r = victim.complete_signup(link, "+33 6 98 76 54 32", password, name="Victor")
+    assert victim.is_logged_in(), (r.url, r.text[:2000])
+    user = staff.read_one("res.users", user_id, ["name", "mobile", "ps_signup_pending"])
+    assert user == {
+        "id": user_id,
+        "name": "Victor",
+        "mobile": "+33698765432",
+        "ps_signup_pending": False,
+    }
+    # the squatter tries again: the owner is told, nothing changes
+    attacker.signup("Squatter", victim_address)
+    staff.deliver_account_mails()
+    mailcatcher.wait_for(
+        lambda m: (
+            sent_to(victim_address)(m) and "/web/reset_password?login=" in html_body(m)
+        ),
+        timeout=MAIL_TIMEOUT,
+    )
+    again = PortalClient(server.base_url)
+    again.login(f" {victim_address.upper()}", password)
+    assert again.is_logged_in()
+    assert staff.read_one("res.users", user_id, ["name"])["name"] == "Victor"
+
+
+def test_reset_and_new_link_answer_the_same(world, relaxed_limits, mailcatcher):
+    staff, server = world["staff"], world["server"]
+    _client, existing = _new_customer(staff, server, "reset")
+    pending = _pending_signup(world, "relink")
+    unknown = f"sec.nobody.{uuid.uuid4().hex[:8]}@example.com"
+    visitor = PortalClient(server.base_url)
+    for send in (visitor.reset_password, visitor.resend_signup_link):
+        pages = set()
+        for address in (existing["login"], pending, unknown):
+            r = send(address)
+            assert r.status_code == 200 and "No account found" not in r.text
+            pages.add(_same_page(r.text))
+        assert len(pages) == 1, send.__name__
+    # Odoo's forms with a token (one's own sign-up link will do) redirected
+    # ?signup_email=<address with an account> to the login page
+    link = PortalClient.signup_link_of(_signup_mail(mailcatcher, pending))
+    r = visitor.get(f"{link}&signup_email={existing['login']}", allow_redirects=False)
+    assert r.status_code == 200 and 'name="mobile"' in r.text, r.status_code
+
+    staff.deliver_account_mails()
+    reset = mailcatcher.wait_for(
+        lambda m: (
+            sent_to(existing["login"])(m)
+            and re.search(r"/web/reset_password\?[^\"]*token=", html_body(m))
+        ),
+        timeout=MAIL_TIMEOUT,
+    )
+    assert reset
+    # the pending sign-up got its link again, twice (reset, new link)
+    staff.wait_until(
+        lambda: (
+            len(
+                [
+                    m
+                    for m in mailcatcher.messages()
+                    if sent_to(pending)(m) and PortalClient.signup_link_of(m)
+                ]
+            )
+            == 3
+        ),
+        timeout=MAIL_TIMEOUT,
+        what="three sign-up links to the pending address",
+    )
+    assert not [m for m in mailcatcher.messages() if sent_to(unknown)(m)]
+
+
+def test_rate_limit_per_ip(world):
+    staff, server = world["staff"], world["server"]
+    model = "personal.shopper.account.request"
+    now = datetime.datetime.now(datetime.timezone.utc)
+    hour_ago = now - datetime.timedelta(hours=1)
+    this_hour = [
+        ("ip", "=", "127.0.0.1"),
+        ("create_date", ">=", hour_ago.strftime("%Y-%m-%d %H:%M:%S")),
+    ]
+    done = staff.call(model, "search_count", this_hour)
+    visitor = PortalClient(server.base_url)
+    too_many = message(
+        "Too many requests from your connection: please try again later."
+    )
+    with (
+        _forget_account_requests(staff),
+        _params(staff, **{IP_LIMITS: f"{done + 2}/3600"}),
+    ):
+        for i in range(2):
+            r = visitor.signup(
+                "Flood", f"sec.flood{i}.{uuid.uuid4().hex[:8]}@x.example"
+            )
+            assert CHECK_MAILBOX in r.text
+        for r in (
+            visitor.signup("Flood", f"sec.flood.{uuid.uuid4().hex[:8]}@x.example"),
+            visitor.resend_signup_link("sec.flood@x.example"),
+            visitor.reset_password("sec.flood@x.example"),
+        ):
+            assert too_many in PortalClient.text(r) and CHECK_MAILBOX not in r.text
+        # the refused requests were not recorded
+        assert staff.call(model, "search_count", this_hour) == done + 2
+
+
+def test_purged_signup_frees_the_address(world, relaxed_limits, mailcatcher):
+    staff, server = world["staff"], world["server"]
+    address = _pending_signup(world, "purged")
+    first = _signup_mail(mailcatcher, address)
+    with _params(staff, **{"personal_shopper.signup_pending_days": "0"}):
+        staff.run_cron("personal_shopper.ir_cron_ps_purge_unconfirmed")
+    assert not staff.call(
+        "res.users",
+        "search",
+        [("login", "=", address), ("active", "in", [True, False])],
+    )
+    # its owner signs up again and gets a (new) link
+    PortalClient(server.base_url).signup("Back Again", address)
+    staff.deliver_account_mails()
+    mail = mailcatcher.wait_for(
+        lambda m: (
+            sent_to(address)(m)
+            and PortalClient.signup_link_of(m)
+            and PortalClient.signup_link_of(m) != PortalClient.signup_link_of(first)
+        ),
+        timeout=MAIL_TIMEOUT,
+    )
+    assert mail

@@ -6,11 +6,14 @@ from werkzeug.exceptions import NotFound
 from odoo import _, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import float_compare
+from odoo.tools import float_compare, format_amount, is_html_empty
 
+from odoo.addons.portal.controllers.portal import pager as portal_pager
 from odoo.addons.sale.controllers import portal as sale_portal
 
-ADDRESS_FIELDS = ("name", "street", "city", "zip", "country_id", "phone")
+from .. import const
+
+ADDRESS_FIELDS = ("name", "street", "city", "zip", "state_id", "country_id", "phone")
 ADDRESS_FIELD_MAX = 128
 PROOF_NOTE_MAX = 1000
 PROOF_AMOUNT_MAX_FACTOR = 10
@@ -42,6 +45,61 @@ class CustomerPortal(sale_portal.CustomerPortal):
             }
         )
         return response
+
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "ps_request_count" in counters:
+            values["ps_request_count"] = request.env["sale.order"].search_count(
+                self._ps_requests_domain()
+            )
+        return values
+
+    # ------------------------------------------------------------------
+    # Requests (submitted carts, whatever their stage)
+    # ------------------------------------------------------------------
+    def _ps_requests_domain(self):
+        partner = request.env.user.partner_id
+        return [
+            ("is_personal_shopper", "=", True),
+            ("ps_stage", "!=", "cart"),
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+        ]
+
+    @http.route(
+        ["/my/requests", "/my/requests/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_ps_requests(self, page=1, **kw):
+        """Every request of the customer with its stage in words: those
+        waiting for a proforma (still quotations to Odoo) included, which
+        sale's /my/quotes and /my/orders do not list."""
+        SaleOrder = request.env["sale.order"]
+        domain = self._ps_requests_domain()
+        pager = portal_pager(
+            url="/my/requests",
+            total=SaleOrder.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        ps_requests = SaleOrder.search(
+            domain,
+            order="date_order desc, id desc",
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "page_name": "ps_requests",
+                "ps_requests": ps_requests.sudo(),
+                "customer_turn_stages": const.stages(customer_turn=True),
+                "pager": pager,
+                "default_url": "/my/requests",
+            }
+        )
+        return request.render("personal_shopper.portal_my_requests", values)
 
     # ------------------------------------------------------------------
     # Partner shops
@@ -187,50 +245,98 @@ class CustomerPortal(sale_portal.CustomerPortal):
         partner = request.env.user.partner_id.sudo()
         return partner | partner.child_ids.filtered(lambda p: p.type == "delivery")
 
-    def _ps_check_new_address(self, address):
+    def _ps_address_form_values(self, partner):
+        """The checkout form's values of an existing address (to complete it)."""
+        return {
+            "name": partner.name or "",
+            "street": partner.street or "",
+            "city": partner.city or "",
+            "zip": partner.zip or "",
+            "state_id": str(partner.state_id.id or ""),
+            "country_id": str(partner.country_id.id or ""),
+            "phone": partner.phone or partner.mobile or "",
+        }
+
+    def _ps_new_address_values(self, address):
+        """res.partner values of the new address typed in the checkout form
+        (ids already checked by _ps_check_new_address)."""
+        customer = request.env.user.partner_id
+        return {
+            "type": "delivery",
+            "name": address.get("name") or customer.name,
+            "street": address.get("street") or False,
+            "city": address.get("city") or False,
+            "zip": address.get("zip") or False,
+            "state_id": int(address["state_id"]) if address.get("state_id") else False,
+            "country_id": int(address["country_id"])
+            if address.get("country_id")
+            else False,
+            "phone": address.get("phone") or False,
+        }
+
+    def _ps_check_new_address(self, address, cart=None):
+        """{field: message} of the new address typed in the checkout form:
+        lengths and choices here, completeness by the request's own rule
+        (``_ps_delivery_address_errors``, checked again on submission)."""
         errors = {}
-        for field in ("street", "city", "country_id"):
-            if not address.get(field):
-                errors[field] = _("This field is required.")
         for field in ADDRESS_FIELDS:
             if len(address.get(field) or "") > ADDRESS_FIELD_MAX:
                 errors[field] = _(
                     "Too long (%s characters at most).", ADDRESS_FIELD_MAX
                 )
-        country_id = address.get("country_id")
-        if country_id and not (
-            country_id.isdigit()
-            and request.env["res.country"].browse(int(country_id)).exists()
+        for field, model in (
+            ("country_id", "res.country"),
+            ("state_id", "res.country.state"),
         ):
-            errors["country_id"] = _("Choose a country from the list.")
+            value = address.get(field)
+            if value and not (
+                value.isdigit()
+                and request.env[model].sudo().browse(int(value)).exists()
+            ):
+                address[field] = ""
+                errors[field] = (
+                    _("Choose a country from the list.")
+                    if field == "country_id"
+                    else _("Choose a state from the list.")
+                )
+        SaleOrder = cart or request.env["sale.order"]
+        new_partner = (
+            request.env["res.partner"].sudo().new(self._ps_new_address_values(address))
+        )
+        for field, message in SaleOrder._ps_delivery_address_errors(
+            new_partner, request.env.user.partner_id.sudo()
+        ).items():
+            errors.setdefault(field, message)
         return errors
 
     def _ps_create_delivery_address(self, address):
         partner = request.env.user.partner_id
         Partner = request.env["res.partner"].sudo()
         return Partner.create(
-            {
-                "parent_id": partner.id,
-                "type": "delivery",
-                "name": address.get("name") or partner.name,
-                "street": address["street"],
-                "city": address["city"],
-                "zip": address.get("zip") or False,
-                "country_id": int(address["country_id"]),
-                "phone": address.get("phone") or False,
-            }
+            {"parent_id": partner.id, **self._ps_new_address_values(address)}
         )
 
     def _ps_render_checkout(self, cart, **values):
         company = cart.company_id
         addresses = self._ps_delivery_addresses()
+        customer = request.env.user.partner_id.sudo()
+        incomplete = {
+            address.id: cart._ps_delivery_address_errors(address, customer)
+            for address in addresses
+        }
+        complete = addresses.filtered(lambda a: not incomplete[a.id])
         default_address = (
             cart.partner_shipping_id
-            if cart.partner_shipping_id in addresses
-            else addresses[:1]
+            if cart.partner_shipping_id in complete
+            else complete[:1]
         )
         ICP = request.env["ir.config_parameter"].sudo()
         use_terms = ICP.get_param("account.use_invoice_terms")
+        # the text shown is the one stored as accepted (its version is sent
+        # back with the form): the company's terms in the reader's language
+        terms_text = cart._ps_terms_text()
+        if is_html_empty(terms_text):
+            terms_text = False
         render_values = self._prepare_portal_layout_values()
         render_values.update(
             {
@@ -238,16 +344,23 @@ class CustomerPortal(sale_portal.CustomerPortal):
                 "cart": cart,
                 "lines": cart.order_line.filtered("ps_is_article"),
                 "addresses": addresses,
-                "address_choice": str(default_address.id),
+                "incomplete_addresses": incomplete,
+                "address_choice": str(default_address.id) if default_address else "new",
                 "new_address": {},
                 "errors": {},
                 "countries": request.env["res.country"].sudo().search([]),
+                "states": request.env["res.country.state"].sudo().search([]),
                 "terms_url": "/terms"
-                if use_terms and company.terms_type == "html"
+                if terms_text
+                and use_terms
+                and company.terms_type == "html"
+                and company == request.env.company
                 else False,
-                "terms_text": company.invoice_terms
-                if company.terms_type != "html"
+                "terms_text": terms_text,
+                "terms_version": cart._ps_terms_version(terms_text)
+                if terms_text
                 else False,
+                "no_terms_message": cart._ps_no_terms_message(),
                 **values,
             }
         )
@@ -260,7 +373,9 @@ class CustomerPortal(sale_portal.CustomerPortal):
         methods=["GET", "POST"],
         website=True,
     )
-    def portal_ps_cart_checkout(self, terms=None, address=None, **post):
+    def portal_ps_cart_checkout(
+        self, terms=None, address=None, terms_version=None, **post
+    ):
         cart = self._ps_cart()
         if request.httprequest.method == "GET":
             if not cart.order_line.filtered("ps_is_article"):
@@ -292,11 +407,23 @@ class CustomerPortal(sale_portal.CustomerPortal):
         addresses = self._ps_delivery_addresses()
         shipping = request.env["res.partner"]
         if address == "new":
-            errors.update(self._ps_check_new_address(new_address))
+            errors.update(self._ps_check_new_address(new_address, cart))
         else:
             shipping = addresses.filtered(lambda p: str(p.id) == address)
             if not shipping:
                 errors["address"] = _("Choose a delivery address.")
+            else:
+                missing = cart._ps_delivery_address_errors(
+                    shipping, request.env.user.partner_id.sudo()
+                )
+                if missing:
+                    # completed in the new address form, next to each field
+                    errors.update(missing)
+                    errors["address"] = _(
+                        "This address is incomplete: complete it below."
+                    )
+                    address = "new"
+                    new_address = self._ps_address_form_values(shipping)
         if errors:
             return self._ps_render_checkout(
                 cart,
@@ -305,18 +432,23 @@ class CustomerPortal(sale_portal.CustomerPortal):
                 new_address=new_address,
                 terms_checked=bool(terms),
             )
-        if address == "new":
-            shipping = self._ps_create_delivery_address(new_address)
         try:
-            cart._ps_request_proforma(
-                shipping, request.env.user.partner_id, request.httprequest.remote_addr
-            )
+            with request.env.cr.savepoint():
+                if address == "new":
+                    shipping = self._ps_create_delivery_address(new_address)
+                cart._ps_request_proforma(
+                    shipping,
+                    request.env.user.partner_id,
+                    request.httprequest.remote_addr,
+                    terms_version=terms_version,
+                )
         except UserError as error:
             return self._ps_render_checkout(
                 cart,
                 errors={"form": error.args[0]},
-                address_choice=str(shipping.id),
-                terms_checked=True,
+                address_choice=address,
+                new_address=new_address,
+                terms_checked=False,
             )
         return request.redirect(
             cart.get_portal_url(query_string="&message=proforma_requested")
@@ -334,6 +466,16 @@ class CustomerPortal(sale_portal.CustomerPortal):
             response.qcontext.update(
                 {
                     "ps_error": request.session.pop("ps_portal_error", None),
+                    # what the customer typed in a refused proof form
+                    "ps_proof_form": request.session.pop("ps_proof_form", None) or {},
+                    # checked in the browser before sending (the server checks again)
+                    "ps_proof_too_large_message": _(
+                        "The file is too large: %(size)s MB at most.",
+                        size=order_sudo.company_id.ps_proof_max_size or 10,
+                    ),
+                    "ps_proof_wrong_type_message": _(
+                        "%(file)s is not a JPEG, PNG or PDF file.", file="%(file)s"
+                    ),
                     "ps_proof_kind": kind,
                     "ps_invoice": invoice,
                 }
@@ -349,9 +491,11 @@ class CustomerPortal(sale_portal.CustomerPortal):
             return None
         return order_sudo if order_sudo.is_personal_shopper else None
 
-    def _ps_back_to_order(self, order_sudo, error=None, message=None):
+    def _ps_back_to_order(self, order_sudo, error=None, message=None, form=None):
         if error:
             request.session["ps_portal_error"] = error
+            if form:
+                request.session["ps_proof_form"] = form
         return request.redirect(
             order_sudo.get_portal_url(
                 query_string=f"&message={message}" if message else None
@@ -383,6 +527,10 @@ class CustomerPortal(sale_portal.CustomerPortal):
         auth="public",
         methods=["POST"],
         website=True,
+        # refused before the body is read (see _ps_proof_max_content_length),
+        # answered by ir.http._handle_error with _ps_proof_too_large
+        max_content_length=lambda self: self._ps_proof_max_content_length(),
+        on_too_large=lambda self, order_id: self._ps_proof_too_large(order_id),
     )
     def portal_ps_upload_proof(
         self, order_id, access_token=None, proof_file=None, amount=None, note=None, **kw
@@ -390,6 +538,7 @@ class CustomerPortal(sale_portal.CustomerPortal):
         order_sudo = self._ps_order_or_redirect(order_id, access_token)
         if not order_sudo:
             return request.redirect("/my")
+        form = {"note": (note or "")[:PROOF_NOTE_MAX], "amount": (amount or "")[:64]}
         try:
             data, filename = self._ps_read_proof_file(order_sudo, proof_file)
             amount_value = self._ps_check_proof_amount(order_sudo, amount)
@@ -411,8 +560,33 @@ class CustomerPortal(sale_portal.CustomerPortal):
                     note=(note or "").strip()[:PROOF_NOTE_MAX] or False,
                 )
         except (UserError, ValidationError) as error:
-            return self._ps_back_to_order(order_sudo, error=error.args[0])
+            return self._ps_back_to_order(order_sudo, error=error.args[0], form=form)
         return self._ps_back_to_order(order_sudo, message="proof_sent")
+
+    def _ps_proof_max_content_length(self):
+        """The largest proof upload read at all: the largest proof size of the
+        companies, plus room for the other fields. Bigger ones are refused
+        before their body is read; smaller ones are checked against their
+        order's company limit by _ps_read_proof_file."""
+        sizes = request.env["res.company"].sudo().search([]).mapped("ps_proof_max_size")
+        return (
+            max([size or 10 for size in sizes] or [10]) * 1024 * 1024 + UPLOAD_OVERHEAD
+        )
+
+    def _ps_proof_too_large(self, order_id):
+        """The answer to a proof upload over the route's limit, whose form
+        could not be read: back to the order page (the access token is in the
+        form's URL) with the size message in the customer's language. The
+        browser keeps the typed note (see personal_shopper_portal.js)."""
+        access_token = request.httprequest.args.get("access_token")
+        order_sudo = self._ps_order_or_redirect(order_id, access_token)
+        if not order_sudo:
+            return request.redirect("/my")
+        max_size = order_sudo.company_id.ps_proof_max_size or 10
+        return self._ps_back_to_order(
+            order_sudo,
+            error=_("The file is too large: %(size)s MB at most.", size=max_size),
+        )
 
     def _ps_read_proof_file(self, order_sudo, proof_file):
         """Return (content, file name) of the uploaded proof, refusing oversized
@@ -445,7 +619,8 @@ class CustomerPortal(sale_portal.CustomerPortal):
         invoice = order_sudo._ps_expected_proof()[1]
         currency = invoice.currency_id
         try:
-            value = float(amount.replace(",", "."))
+            # as typed in the customer's language: "1 234,56" or "1234.56"
+            value = float("".join(amount.split()).replace(",", "."))
         except ValueError:
             value = 0.0
         if (
@@ -461,9 +636,27 @@ class CustomerPortal(sale_portal.CustomerPortal):
             raise UserError(
                 _(
                     "The amount paid must be more than 0 and not more than %(max)s.",
-                    max=currency.round(
-                        invoice.amount_residual * PROOF_AMOUNT_MAX_FACTOR
+                    max=format_amount(
+                        request.env,
+                        invoice.amount_residual * PROOF_AMOUNT_MAX_FACTOR,
+                        currency,
                     ),
                 )
             )
         return currency.round(value)
+
+    # ------------------------------------------------------------------
+    # Request document (proforma)
+    # ------------------------------------------------------------------
+    def _show_report(self, model, report_type, report_ref, download=False):
+        """The portal's "View Details" / download of a request gives its
+        proforma (or, before it is priced, the request), not sale's quotation
+        report that ``portal_order_page`` asks for."""
+        if (
+            report_ref == "sale.action_report_saleorder"
+            and model._name == "sale.order"
+            and len(model) == 1
+            and model.is_personal_shopper
+        ):
+            report_ref = "personal_shopper.action_report_ps_proforma"
+        return super()._show_report(model, report_type, report_ref, download=download)

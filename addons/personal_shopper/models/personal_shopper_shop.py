@@ -3,13 +3,45 @@ from urllib.parse import urlsplit
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+# What a browser drops from a typed address (WHATWG URL standard): ASCII tab
+# and newlines anywhere, C0 controls and spaces at both ends.
+_URL_REMOVED = str.maketrans("", "", "\t\n\r")
+_URL_STRIPPED = "".join(chr(code) for code in range(0x21))
+
+
+def browser_url_parts(url):
+    """Split ``url`` as a browser reads it (WHATWG URL standard), not as
+    ``urlsplit`` alone would: for http(s) a backslash is a slash, so that
+    ``https://evil.example\\@shop.example/`` opens evil.example, whose path
+    starts with ``/@shop.example``. Return a ``SplitResult``, or None when the
+    address cannot be parsed."""
+    url = (url or "").strip(_URL_STRIPPED).translate(_URL_REMOVED)
+    scheme = url.partition(":")[0].lower()
+    if scheme in ("http", "https"):
+        url = url.replace("\\", "/")
+    try:
+        parts = urlsplit(url)
+        _port = parts.port  # raises ValueError on a bad port
+    except ValueError:
+        return None
+    return parts
+
+
+def url_has_credentials(url):
+    """Whether ``url`` carries a user name or password (``user:pass@host``),
+    as a browser reads it."""
+    parts = browser_url_parts(url)
+    return bool(parts and "@" in parts.netloc)
+
 
 def url_host(url):
-    """Return the lower-case host of ``url`` without a leading ``www.``."""
-    try:
-        host = (urlsplit((url or "").strip()).hostname or "").lower()
-    except ValueError:
+    """Return the lower-case host of ``url``, as a browser would open it,
+    without a leading ``www.``. Addresses with credentials have no host here:
+    they are never credited to a shop."""
+    parts = browser_url_parts(url)
+    if not parts or "@" in parts.netloc:
         return ""
+    host = (parts.hostname or "").lower()
     return host[4:] if host.startswith("www.") else host
 
 
@@ -57,7 +89,8 @@ class PersonalShopperShop(models.Model):
 
     @api.model
     def _match_url(self, url):
-        """Return the partner shop whose domain matches the host of ``url``."""
+        """Return the partner shop whose domain matches the host of ``url``,
+        the host a browser opens (see ``browser_url_parts``)."""
         host = url_host(url)
         if not host:
             return self.browse()

@@ -1,7 +1,7 @@
-from urllib.parse import urlsplit
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+
+from .personal_shopper_shop import browser_url_parts, url_has_credentials
 
 ARTICLE_NAME_MAX = 200
 ARTICLE_URL_MAX = 2048
@@ -54,16 +54,19 @@ class SaleOrderLine(models.Model):
                 "The link is too long (%s characters at most).", ARTICLE_URL_MAX
             )
         else:
-            try:
-                parts = urlsplit(url)
-                valid = parts.scheme.lower() in ("http", "https") and bool(
-                    parts.hostname
-                )
-            except ValueError:
-                valid = False
+            # judged as the browser that opens it reads it, not as urlsplit does
+            parts = browser_url_parts(url)
+            valid = bool(
+                parts and parts.scheme.lower() in ("http", "https") and parts.hostname
+            )
             if not valid or any(c.isspace() or ord(c) < 32 for c in url):
                 errors["url"] = _(
                     "The link must be a web address starting with http:// or https://."
+                )
+            elif url_has_credentials(url):
+                errors["url"] = _(
+                    "The link must not contain a user name or password: copy the "
+                    "address of the article page."
                 )
         quantity = values.get("quantity")
         try:

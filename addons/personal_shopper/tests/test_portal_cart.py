@@ -297,6 +297,7 @@ class TestPortalCartRoutes(HttpCase, PersonalShopperCommon):
                 "name": "Carla's mum",
                 "street": "3 rue Haute",
                 "city": "Nantes",
+                "zip": "44000",
                 "country_id": self.env.ref("base.fr").id,
             }
         )
@@ -316,7 +317,7 @@ class TestPortalCartRoutes(HttpCase, PersonalShopperCommon):
         self._add()
         response = self.url_open("/my")
         self.assertIn('href="/my/shops"', response.text)
-        self.assertIn("My cart (1 articles)", response.text)
+        self.assertIn("My cart (1 article)", response.text)
         self.assertNotIn('id="ps_balance_alert"', response.text)
 
     def test_shops_page(self):
