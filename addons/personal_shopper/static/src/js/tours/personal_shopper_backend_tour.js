@@ -17,7 +17,7 @@ registry.category("web_tour.tours").add("personal_shopper_backend", {
         },
         {
             content: "The service fee line was added",
-            trigger: ".o_field_widget[name='order_line'] .o_data_row:contains('PS-FEE')",
+            trigger: ".o_field_widget[name='order_line'] .o_data_row:contains('Personal shopper service fee')",
         },
         {
             content: "Open the personal shopper tab",
