@@ -13,7 +13,7 @@ Fixtures:
     mailcatcher     scripts/mailcatcher.py on a free port (session-wide):
                     .port, .messages(), .wait_for(predicate, timeout), .clear()
     installed_db    (db name, install log): a fresh database with the addon
-                    installed, demo data and fr_FR
+                    (and harness.L10N_MODULES) installed, demo data and fr_FR
     odoo_server     an Odoo server in workers mode on installed_db:
                     .base_url, .db, .url(path), .log_text()
 """
@@ -95,13 +95,14 @@ def mailcatcher(tmp_path_factory, logs_dir):
 
 @pytest.fixture(scope="session")
 def installed_db(databases, logs_dir):
-    """A fresh database with the addon installed (demo data, fr_FR)."""
+    """A fresh database with the addon installed, with the localizations of
+    harness.L10N_MODULES (demo data, fr_FR)."""
     db = databases.new()
     log_file = logs_dir / "install.log"
     rc, log = harness.run_odoo(
         [
             "-i",
-            harness.ADDON,
+            harness.INSTALL,
             "--load-language=fr_FR,en_US",
             "--stop-after-init",
             "--log-level=info",

@@ -41,6 +41,11 @@ MAILCATCHER = ROOT / "scripts" / "mailcatcher.py"
 TEST_DATA_DIR = ROOT / ".local" / "test-data"
 
 ADDON = os.environ.get("PS_TEST_ADDON") or "personal_shopper"
+# Installed with the addon, which depends on no fiscal localization: France
+# (the demo company's, as scripts/run installs it) and Côte d'Ivoire on the
+# OHADA chart, both used by the accounting tests (test_localizations.py).
+L10N_MODULES = ("l10n_fr_account", "l10n_ci") if ADDON == "personal_shopper" else ()
+INSTALL = ",".join((ADDON, *L10N_MODULES))  # the -i list of the test databases
 EXTRA_ADDONS_PATH = os.environ.get("PS_TEST_ADDONS_PATH", "")
 KEEP_DB = os.environ.get("KEEP_DB") == "1"
 TEST_TIMEOUT = int(os.environ.get("PS_TEST_TIMEOUT") or 1800)

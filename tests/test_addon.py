@@ -26,7 +26,8 @@ def test_addon_unit_and_tour_tests(databases, logs_dir):
     rc, log = harness.run_odoo(
         [
             "-i",
-            ADDON,
+            # with the localizations of the accounting tests
+            harness.INSTALL,
             # English is the tests' reference language; French is loaded
             # too so that translated rendering can be asserted.
             "--load-language=en_US,fr_FR",
