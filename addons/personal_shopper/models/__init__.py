@@ -15,6 +15,7 @@ from . import sale_order_line
 from . import account_move
 from . import account_partial_reconcile
 from . import account_chart_template
+from . import ir_actions_report
 from . import ir_http
 from . import ir_binary
 from . import mail_link_preview
