@@ -267,7 +267,10 @@ class ResUsers(models.Model):
                 .sudo()
                 .get_param(PURGE_DAYS_PARAM, PURGE_DAYS)
             )
-        limit = fields.Datetime.now() - timedelta(days=days)
+        # create_date has microseconds, Datetime.now() whole seconds: up to
+        # the end of the limit's second (else a sign-up of this very second
+        # is not older than "0 days")
+        limit = fields.Datetime.now() - timedelta(days=days) + timedelta(seconds=1)
         users = (
             self.sudo()
             .with_context(active_test=False)
@@ -277,7 +280,7 @@ class ResUsers(models.Model):
                     ("login", "not like", PURGED_MARK),
                     "|",
                     ("active", "=", False),
-                    ("create_date", "<=", limit),
+                    ("create_date", "<", limit),
                 ]
             )
         )
