@@ -1,4 +1,8 @@
 import base64
+import re
+import shutil
+import subprocess
+import tempfile
 
 from odoo.tests import TransactionCase, new_test_user
 
@@ -11,6 +15,26 @@ PDF_DATA = (
 PNG_DATA = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
+
+
+def pdf_text(pdf):
+    """The text layer of ``pdf`` (bytes), white space folded, read by
+    pdftotext (Debian's poppler-utils, installed by scripts/setup)."""
+    assert pdf.startswith(b"%PDF"), pdf[:200]
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext, (
+        "pdftotext (Debian package poppler-utils) is missing: run scripts/setup"
+    )
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        text = subprocess.run(
+            [pdftotext, "-enc", "UTF-8", f.name, "-"],
+            capture_output=True,
+            check=True,
+            timeout=60,
+        ).stdout.decode()
+    return re.sub(r"\s+", " ", text)
 
 
 class PersonalShopperCommon(TransactionCase):

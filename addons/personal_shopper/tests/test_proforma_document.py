@@ -1,14 +1,11 @@
 import importlib.util
 import re
-import shutil
-import subprocess
-import tempfile
 from unittest.mock import patch
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import file_path, format_date, formatLang, mute_logger
 
-from .common import PersonalShopperCommon
+from .common import PersonalShopperCommon, pdf_text
 
 IBAN = "FR76 3000 6000 0112 3456 7890 189"
 BIC = "AGRIFRPPXXX"
@@ -106,22 +103,7 @@ class TestProformaDocument(HttpCase, PersonalShopperCommon):
     # Helpers
     # ------------------------------------------------------------------
     def _pdf_text(self, pdf):
-        self.assertTrue(pdf.startswith(b"%PDF"), pdf[:200])
-        pdftotext = shutil.which("pdftotext")
-        if not pdftotext:
-            self.fail(
-                "pdftotext (Debian package poppler-utils) is missing: run scripts/setup"
-            )
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
-            f.write(pdf)
-            f.flush()
-            text = subprocess.run(
-                [pdftotext, "-enc", "UTF-8", f.name, "-"],
-                capture_output=True,
-                check=True,
-                timeout=60,
-            ).stdout.decode()
-        return _clean(text)
+        return pdf_text(pdf)
 
     @mute_logger(REPORT_LOGGER)
     def _render_pdf_text(self, report_ref, records):

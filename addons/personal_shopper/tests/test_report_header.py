@@ -1,11 +1,8 @@
-import re
-import shutil
-import subprocess
-import tempfile
-
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
+
+from .common import pdf_text
 
 
 @tagged("post_install", "-at_install")
@@ -73,21 +70,7 @@ class TestReportHeader(HttpCase):
         cls.invoice.action_post()
 
     def _pdf_text(self, pdf):
-        pdftotext = shutil.which("pdftotext")
-        if not pdftotext:
-            self.fail(
-                "pdftotext (Debian package poppler-utils) is missing: run scripts/setup"
-            )
-        with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
-            f.write(pdf)
-            f.flush()
-            text = subprocess.run(
-                [pdftotext, "-enc", "UTF-8", f.name, "-"],
-                capture_output=True,
-                check=True,
-                timeout=60,
-            ).stdout.decode()
-        return re.sub(r"\s+", " ", text)
+        return pdf_text(pdf)
 
     # wkhtmltopdf's stderr is logged as a warning: the 0.12.4 build's Qt looks
     # for OpenSSL 1.0 functions (Debian 12 has OpenSSL 3) and says so at length;
