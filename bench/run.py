@@ -41,7 +41,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 import harness  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-OURS = ["/my", "/my/cart", "/my/quotes", "/my/orders/<id>", "/my/shops"]
+OURS = ["/my", "/my/cart", "/my/requests", "/my/quotes", "/my/orders/<id>", "/my/shops"]
 REFERENCES = ["/my/orders", "/my/invoices"]
 LOG_LINE = re.compile(
     r'werkzeug: \S+ - - \[[^\]]+\] "(?P<method>\w+) (?P<path>\S+) [^"]*" '
@@ -278,6 +278,7 @@ def measure(server, runs, warmup):
     targets = {
         "/my": page("/my"),
         "/my/cart": page("/my/cart"),
+        "/my/requests": page("/my/requests"),
         "/my/quotes": page("/my/quotes"),
         "/my/orders": page("/my/orders"),
         "/my/orders/<id>": page(f"/my/orders/{order['id']}"),
