@@ -1,5 +1,6 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 from .personal_shopper_shop import browser_url_parts, url_has_credentials
 
@@ -29,10 +30,22 @@ class SaleOrderLine(models.Model):
         digits="Product Price",
         help="Unit price in the shop's currency, as seen on the shop.",
     )
+    # Odoo's rate of the shop's currency, taken when the currency is set (at
+    # the line's creation from its shop, or when staff change it), not at
+    # each change of the order's date: a price once quoted stays. Staff may
+    # type another rate.
     ps_exchange_rate = fields.Float(
         string="Exchange rate",
         digits=(12, 6),
-        help="Company currency units for one unit of the shop's currency.",
+        compute="_compute_ps_exchange_rate",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Units of the order's currency for one unit of the shop's currency "
+        "(Odoo's rate of the order's date), which staff may change.",
+    )
+    ps_exchange_rate_label = fields.Char(
+        string="Rate used", compute="_compute_ps_exchange_rate_label"
     )
 
     @api.model
@@ -158,18 +171,38 @@ class SaleOrderLine(models.Model):
             }
         )
 
-    @api.onchange("ps_shop_currency_id")
-    def _onchange_ps_shop_currency_id(self):
+    def _ps_rate_date(self):
+        self.ensure_one()
+        return (self.order_id.date_order or fields.Datetime.now()).date()
+
+    @api.depends("ps_shop_currency_id", "order_id.currency_id")
+    def _compute_ps_exchange_rate(self):
         for line in self:
-            company_currency = line.order_id.currency_id
-            if line.ps_shop_currency_id and company_currency:
-                line.ps_exchange_rate = line.ps_shop_currency_id._convert(
-                    1.0,
-                    company_currency,
-                    line.order_id.company_id,
-                    line.order_id.date_order or fields.Date.today(),
-                    round=False,
-                )
+            order_currency = line.order_id.currency_id
+            if not line.ps_shop_currency_id or not order_currency:
+                line.ps_exchange_rate = 0.0
+                continue
+            line.ps_exchange_rate = line.ps_shop_currency_id._convert(
+                1.0,
+                order_currency,
+                line.order_id.company_id or self.env.company,
+                line._ps_rate_date(),
+                round=False,
+            )
+
+    @api.depends("ps_shop_currency_id", "ps_exchange_rate", "order_id.currency_id")
+    def _compute_ps_exchange_rate_label(self):
+        for line in self:
+            if not line.ps_shop_currency_id or not line.ps_exchange_rate:
+                line.ps_exchange_rate_label = False
+                continue
+            line.ps_exchange_rate_label = _(
+                "1 %(shop)s = %(rate)s %(order)s (%(date)s)",
+                shop=line.ps_shop_currency_id.name,
+                rate=f"{line.ps_exchange_rate:.6g}",
+                order=line.order_id.currency_id.name,
+                date=format_date(self.env, line._ps_rate_date()),
+            )
 
     @api.onchange("ps_shop_price_unit", "ps_exchange_rate")
     def _onchange_ps_shop_price(self):

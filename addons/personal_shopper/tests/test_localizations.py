@@ -84,7 +84,6 @@ class PersonalShopperLocalizedCommon(PersonalShopperCommon, AccountTestInvoicing
         order = self._request_proforma(self._make_cart(partner=partner, articles=2))
         for line, price in zip(order.order_line.filtered("ps_is_article"), shop_prices):
             line.ps_shop_price_unit = price
-            line._onchange_ps_shop_currency_id()
             line._onchange_ps_shop_price()
         order.with_user(self.staff_user).action_ps_send_proforma()
         self._accept(order)

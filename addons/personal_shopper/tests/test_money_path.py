@@ -257,3 +257,28 @@ class TestMoneyPath(PersonalShopperCommon):
             ("sale.order", order.id),
         )
         self.assertEqual(proof.attachment_id.name, "blurry.pdf")
+
+    def test_exchange_rate_follows_the_shop_currency(self):
+        """An article from a shop in another currency gets Odoo's rate when
+        its line is made: typing the shop price then prices it, the rate is
+        shown with its date, and staff may type another rate."""
+        gbp = self.env.ref("base.GBP")
+        order = self._request_proforma(self._make_cart(articles=2))
+        line = self._article_lines(order)[1]
+        self.assertEqual(line.ps_shop_currency_id, gbp)
+        odoo_rate = gbp._convert(
+            1.0, order.currency_id, order.company_id, order.date_order, round=False
+        )
+        self.assertTrue(odoo_rate)
+        self.assertAlmostEqual(line.ps_exchange_rate, odoo_rate, places=6)
+        self.assertIn(f"1 GBP = {odoo_rate:.6g}", line.ps_exchange_rate_label)
+        line.ps_shop_price_unit = 80.0
+        line._onchange_ps_shop_price()
+        self.assertEqual(line.price_unit, order.currency_id.round(80.0 * odoo_rate))
+        # staff override the rate: the price follows, the rate is kept
+        line.ps_exchange_rate = 1.3
+        line._onchange_ps_shop_price()
+        self.assertEqual(line.price_unit, 104.0)
+        order.flush_recordset()
+        line.invalidate_recordset()
+        self.assertEqual(line.ps_exchange_rate, 1.3)

@@ -48,10 +48,31 @@ def _clear_product_codes(cr):
         )
 
 
+def _fill_exchange_rates(cr):
+    """Articles of requests not yet accepted whose shop currency came without
+    its rate (the rate was only fetched when staff re-selected the currency):
+    Odoo's rate of the order's date, as new lines get it."""
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    lines = env["sale.order.line"].search(
+        [
+            ("ps_is_article", "=", True),
+            ("ps_shop_currency_id", "!=", False),
+            ("ps_exchange_rate", "=", 0.0),
+            ("order_id.state", "in", ("draft", "sent")),
+        ]
+    )
+    env.add_to_compute(lines._fields["ps_exchange_rate"], lines)
+    lines.flush_recordset(["ps_exchange_rate"])
+    _logger.info(
+        "personal_shopper: exchange rate set on %s article line(s)", len(lines)
+    )
+
+
 def migrate(cr, version):
     if not version:
         return
     _clear_product_codes(cr)
+    _fill_exchange_rates(cr)
     if not sql.column_exists(cr, "sale_order", "ps_deposit_percent"):
         return
     cr.execute(
