@@ -38,7 +38,7 @@ class CustomerPortal(sale_portal.CustomerPortal):
                 "ps_balance_orders": request.env["sale.order"].search(
                     [
                         ("is_personal_shopper", "=", True),
-                        ("ps_stage", "in", ("balance_pending", "balance_review")),
+                        ("ps_payment_kind", "=", "balance"),
                         ("partner_id", "child_of", partner.commercial_partner_id.id),
                     ]
                 ),

@@ -4,6 +4,8 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import float_compare
 
+from .. import const
+
 
 class PersonalShopperOrderProformaMixin(models.AbstractModel):
     """From the request to the accepted proforma: staff price the articles,
@@ -207,7 +209,7 @@ class PersonalShopperOrderProformaMixin(models.AbstractModel):
             self._ps_set_stage("confirmed")
             return True
         self.with_context(ps_flow=True).ps_deposit_invoice_id = invoice
-        self._ps_set_stage("deposit_pending", notify=False)
+        self._ps_set_stage(const.pending_stage("deposit"), notify=False)
         self._ps_send_invoice(
             invoice, "personal_shopper.mail_template_ps_deposit_invoice"
         )
