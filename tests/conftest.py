@@ -96,20 +96,19 @@ def mailcatcher(tmp_path_factory, logs_dir):
 @pytest.fixture(scope="session")
 def installed_db(databases, logs_dir):
     """A fresh database with the addon installed, with the localizations of
-    harness.L10N_MODULES (demo data, fr_FR)."""
+    harness.L10N_MODULES (demo data, fr_FR): the one scripts/test prepared
+    for the whole run (PS_TEST_DB), else a new one."""
+    prepared = os.environ.get("PS_TEST_DB")
+    if prepared:
+        log_file = os.environ.get("PS_TEST_DB_LOG", "")
+        if not databases.exists(prepared) or not os.path.isfile(log_file):
+            pytest.fail(f"PS_TEST_DB={prepared} (log {log_file}) is missing")
+        shutil.copy(log_file, logs_dir / "install.log")
+        with open(log_file, encoding="utf-8") as f:
+            return prepared, f.read()
     db = databases.new()
     log_file = logs_dir / "install.log"
-    rc, log = harness.run_odoo(
-        [
-            "-i",
-            harness.INSTALL,
-            "--load-language=fr_FR,en_US",
-            "--stop-after-init",
-            "--log-level=info",
-        ],
-        log_file,
-        db=db,
-    )
+    rc, log = harness.install_test_db(db, log_file)
     if rc != 0:
         pytest.fail(
             f"installing {harness.ADDON} in {db} failed (exit code {rc}); "

@@ -13,6 +13,18 @@ Knobs (environment variables):
     PS_TEST_ADDON      addon under test (default personal_shopper). Only to test
     PS_TEST_ADDONS_PATH  the harness itself against a throwaway addon kept in an
                        extra addons directory; leave both unset otherwise.
+    PS_TEST_DB / PS_TEST_DB_LOG
+                       a database installed by ``harness.py prepare`` (and its
+                       install log) that the ``installed_db`` fixture reuses
+                       instead of installing one; scripts/test sets them.
+
+Command line (scripts/test):
+    python tests/harness.py prepare DB LOG   install the addon as installed_db
+                                             does, into new database DB
+    python tests/harness.py odoo-tests DB [PYTEST ARGS]
+                                             the addon's Odoo tests on DB,
+                                             in-process through pytest-odoo
+    python tests/harness.py drop DB          drop DB and its filestore
 """
 
 import contextlib
@@ -45,7 +57,12 @@ ADDON = os.environ.get("PS_TEST_ADDON") or "personal_shopper"
 # (the demo company's, as scripts/run installs it) and Côte d'Ivoire on the
 # OHADA chart, both used by the accounting tests (test_localizations.py).
 L10N_MODULES = ("l10n_fr_account", "l10n_ci") if ADDON == "personal_shopper" else ()
-INSTALL = ",".join((ADDON, *L10N_MODULES))  # the -i list of the test databases
+# Installed for the addon's tests only, not dependencies: Odoo's demo payment
+# provider (online payment of the deposit and final invoices,
+# test_online_payment.py).
+TEST_MODULES = ("payment_demo",) if ADDON == "personal_shopper" else ()
+# the -i list of the test databases
+INSTALL = ",".join((ADDON, *L10N_MODULES, *TEST_MODULES))
 EXTRA_ADDONS_PATH = os.environ.get("PS_TEST_ADDONS_PATH", "")
 KEEP_DB = os.environ.get("KEEP_DB") == "1"
 TEST_TIMEOUT = int(os.environ.get("PS_TEST_TIMEOUT") or 1800)
@@ -477,9 +494,6 @@ LOG_RE = re.compile(
     r"^(?P<time>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) (?P<pid>\d+) "
     r"(?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[^\s:]+): (?P<msg>.*)$"
 )
-# odoo/tests/result.py: OdooTestResult.__str__ (18.0), logged by the server as
-# "<that> when loading database '<db>'"
-SUMMARY_RE = re.compile(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests")
 PROBLEM_LEVELS = ("WARNING", "ERROR", "CRITICAL")
 
 
@@ -508,12 +522,6 @@ def parse_log(text):
         else:
             records.append(LogRecord("", "", line, [line]))
     return records
-
-
-def odoo_test_summary(text):
-    """(failed, errors, tests) of Odoo's last test summary line, or None."""
-    matches = SUMMARY_RE.findall(text)
-    return tuple(int(x) for x in matches[-1]) if matches else None
 
 
 def relevant_lines(text, limit=200):
@@ -602,12 +610,14 @@ def addon_version(rev=None):
 
 def previous_release(into):
     """Export the addon as it was in the newest commit whose manifest has
-    another version than the work tree's (the release databases in use were
-    built with) into ``into``/<addon>. Return that version, or None when the
-    history holds no earlier release (a shallow clone)."""
+    another version than the work tree's (the last state of the previous
+    release, which the databases in use were built with; not the commit that
+    last touched the manifest, which may be older) into ``into``/<addon>.
+    Return that version, or None when the history holds no earlier release
+    (a shallow clone)."""
     current = addon_version()
     revs = subprocess.run(
-        ["git", "log", "--format=%H", "--", f"addons/{ADDON}/__manifest__.py"],
+        ["git", "rev-list", "--first-parent", "HEAD"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -631,3 +641,108 @@ def previous_release(into):
             )
             return version
     return None
+
+
+# --------------------------------------------------------------------------
+# Test database of a whole run (scripts/test)
+# --------------------------------------------------------------------------
+def install_test_db(db, log_file):
+    """Install the addon and the localizations of its tests (demo data,
+    fr_FR and en_US) into the new database ``db``; return (rc, log)."""
+    return run_odoo(
+        [
+            "-i",
+            INSTALL,
+            "--load-language=fr_FR,en_US",
+            "--stop-after-init",
+            "--log-level=info",
+        ],
+        Path(log_file),
+        db=db,
+    )
+
+
+def odoo_pytest_command(db, test_paths, args=(), addons_path=None):
+    """pytest running the Odoo tests in ``test_paths`` in-process through
+    pytest-odoo (and tests/pytest_odoo_server.py) on the installed database
+    ``db``, with the PS_DB_* settings and free HTTP/gevent/SMTP ports: one
+    pytest item per test. Run it from ROOT with ``odoo_pytest_env()``."""
+    env = db_env()
+    odoo = {
+        "db_host": env["PS_DB_HOST"],
+        "db_port": env["PS_DB_PORT"],
+        "db_user": env["PS_DB_USER"],
+        "data-dir": str(TEST_DATA_DIR),
+        "http-port": free_port(),
+        "gevent-port": free_port(),
+        "smtp-port": free_port(),
+        "db-filter": f"^{re.escape(db)}$",
+    }
+    if env["PS_DB_PASSWORD"]:
+        odoo["db_password"] = env["PS_DB_PASSWORD"]
+    cmd = [
+        str(PYTHON),
+        "-m",
+        "pytest",
+        # pytest.ini keeps pytest-odoo out of the tests/ run (-p no:odoo).
+        "-o",
+        "addopts=-ra --tb=short",
+        "-p",
+        "no:cacheprovider",
+        "-p",
+        "pytest_odoo_server",
+        f"--odoo-database={db}",
+        f"--odoo-config={ODOO_CONF}",
+        "--odoo-log-level=warn",
+    ]
+    if addons_path or EXTRA_ADDONS_PATH:
+        cmd.append(
+            "--odoo-addons-path="
+            + (addons_path or f".odoo/addons,addons,{EXTRA_ADDONS_PATH}")
+        )
+    for name, value in odoo.items():
+        cmd += ["--odoo-extra", f"{name}={value}"]
+    return cmd + [str(p) for p in test_paths] + list(args)
+
+
+def odoo_pytest_env():
+    env = _subprocess_env()
+    env["PYTHONPATH"] = os.pathsep.join(
+        p for p in (str(ROOT / "tests"), env.get("PYTHONPATH")) if p
+    )
+    return env
+
+
+def main(argv):
+    import sys  # noqa: PLC0415
+
+    if len(argv) >= 2 and argv[0] == "odoo-tests":
+        # odoo-tests DB [pytest args]: the addon's Odoo tests (scripts/test)
+        cmd = odoo_pytest_command(
+            argv[1], [ROOT / "addons" / ADDON / "tests"], ["-v", *argv[2:]]
+        )
+        return subprocess.run(
+            cmd, cwd=ROOT, env=odoo_pytest_env(), check=False
+        ).returncode
+
+    if len(argv) == 3 and argv[0] == "prepare":
+        db, log_file = argv[1], argv[2]
+        Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+        rc, log = install_test_db(db, log_file)
+        if rc:
+            print(relevant_lines(log), file=sys.stderr)
+        return rc
+    if len(argv) == 2 and argv[0] == "drop":
+        Databases().drop(argv[1])
+        return 0
+    print(
+        "usage: harness.py prepare DB LOG | odoo-tests DB [ARGS] | drop DB",
+        file=sys.stderr,
+    )
+    return 2
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(main(sys.argv[1:]))

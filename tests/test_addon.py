@@ -1,61 +1,18 @@
-"""The addon's own Odoo tests, and a clean install/upgrade.
-
-Both run odoo-bin as a subprocess on fresh databases (see conftest.py).
-"""
+"""A clean install and upgrade of the addon, and the upgrade of a database
+built with the previous release: odoo-bin runs as a subprocess (see
+conftest.py). The addon's own Odoo tests run through pytest-odoo, one pytest
+item each (scripts/test, tests/pytest_odoo_server.py)."""
 
 import pytest
 
 import harness
-from harness import ADDON, describe_problems, odoo_test_summary, parse_log
+from harness import ADDON, describe_problems, parse_log
 
 
 def _explain(log, log_file):
     return (
         f"\n--- WARNING and above, FAIL/ERROR blocks, of {log_file} ---\n"
         + harness.relevant_lines(log, limit=200)
-    )
-
-
-@pytest.mark.addon
-def test_addon_unit_and_tour_tests(databases, logs_dir):
-    """Install the addon on a new database with --test-tags /<addon>: its
-    at_install and post_install tests (unit tests and browser tours) run, and
-    all must pass, with no ERROR/CRITICAL log line."""
-    db = databases.new()
-    log_file = logs_dir / "addon-tests.log"
-    rc, log = harness.run_odoo(
-        [
-            "-i",
-            # with the localizations of the accounting tests
-            harness.INSTALL,
-            # English is the tests' reference language; French is loaded
-            # too so that translated rendering can be asserted.
-            "--load-language=en_US,fr_FR",
-            "--test-tags",
-            f"/{ADDON}",
-            "--stop-after-init",
-            "--log-level=test",
-        ],
-        log_file,
-        db=db,
-        timeout=harness.TEST_TIMEOUT,
-    )
-    summary = odoo_test_summary(log)
-    errors = [r for r in parse_log(log) if r.level in ("ERROR", "CRITICAL")]
-
-    assert rc == 0, f"odoo-bin exited with {rc}" + _explain(log, log_file)
-    assert summary is not None, (
-        "no Odoo test summary ('N failed, N error(s) of N tests') in the log"
-        + _explain(log, log_file)
-    )
-    failed, errored, count = summary
-    assert (failed, errored) == (0, 0), (
-        f"{failed} failed, {errored} error(s) of {count} tests"
-        + _explain(log, log_file)
-    )
-    assert count > 0, f"no test of {ADDON} ran" + _explain(log, log_file)
-    assert not errors, f"{len(errors)} ERROR/CRITICAL log record(s)" + _explain(
-        log, log_file
     )
 
 
@@ -120,11 +77,23 @@ def _snapshot(db, deposits_column=None):
     return counts, deposits
 
 
+def _query(db, query, params=()):
+    conn = harness._pg_connect(db)
+    try:
+        with conn.cursor() as cr:
+            cr.execute(query, params)
+            return cr.fetchall()
+    finally:
+        conn.close()
+
+
 @pytest.mark.addon
 def test_upgrade_from_previous_release(databases, logs_dir, tmp_path):
     """A database built with the previous release (demo data: requests at every
     stage, proofs, invoices, payments) upgrades to this one with nothing lost,
-    and its data is migrated (the deposit share to Odoo's prepayment_percent)."""
+    and its requests enter the new rules (18.0.1.2.0's post-migrate.py):
+    purchased articles bought as priced, the accepted estimates and rates
+    kept, free storage of arrived requests starting at the upgrade."""
     previous = harness.previous_release(tmp_path / "previous")
     assert previous, "no earlier release in the git history (shallow clone?)"
     db = databases.new()
@@ -137,8 +106,18 @@ def test_upgrade_from_previous_release(databases, logs_dir, tmp_path):
     assert rc == 0, f"installing release {previous} failed" + _explain(
         log, logs_dir / "previous-release-install.log"
     )
-    before, deposits = _snapshot(db, "ps_deposit_percent")
+    before, deposits = _snapshot(db, "prepayment_percent")
     assert before["requests"][0] > 0 and before["proofs"][0] > 0
+    rates = dict(
+        _query(
+            db,
+            "SELECT l.id, l.ps_exchange_rate FROM sale_order_line l"
+            " JOIN sale_order o ON o.id = l.order_id WHERE o.is_personal_shopper"
+            " AND l.ps_shop_currency_id IS NOT NULL AND o.ps_final_invoice_id IS NULL"
+            " AND o.ps_stage IN ('deposit_pending', 'deposit_review', 'confirmed',"
+            " 'purchased', 'in_transit', 'arrived')",
+        )
+    )
 
     log_file = logs_dir / "previous-release-upgrade.log"
     rc, log = harness.run_odoo(["-u", ADDON, "--stop-after-init"], log_file, db=db)
@@ -150,17 +129,39 @@ def test_upgrade_from_previous_release(databases, logs_dir, tmp_path):
     )
     after, migrated = _snapshot(db, "prepayment_percent")
     assert after == before, f"data changed by the upgrade from {previous}"
+    assert migrated == deposits
 
-    conn = harness._pg_connect(db)
-    try:
-        with conn.cursor() as cr:
-            cr.execute(
-                "SELECT latest_version FROM ir_module_module WHERE name = %s", (ADDON,)
-            )
-            installed_version = cr.fetchone()[0]
-    finally:
-        conn.close()
+    [(installed_version,)] = _query(
+        db, "SELECT latest_version FROM ir_module_module WHERE name = %s", (ADDON,)
+    )
     assert installed_version == harness.addon_version()
-    for order_id, percent in deposits.items():
-        if percent is not None:
-            assert migrated[order_id] == pytest.approx(percent / 100.0), order_id
+
+    # purchased requests: every article bought as priced
+    assert _query(
+        db,
+        "SELECT count(*) FROM sale_order_line l JOIN sale_order o ON o.id = l.order_id"
+        " WHERE o.is_personal_shopper AND l.ps_is_article AND o.ps_stage IN"
+        " ('purchased', 'in_transit', 'arrived', 'balance_pending', 'balance_review',"
+        " 'ready', 'delivered') AND l.ps_outcome IS DISTINCT FROM 'bought'",
+    ) == [(0,)]
+    # accepted, not invoiced: the rates the customer accepted are locked
+    assert rates, "the demo data has accepted requests with shop currencies"
+    locked = dict(
+        _query(
+            db,
+            "SELECT id, ps_locked_exchange_rate FROM sale_order_line"
+            " WHERE id = ANY(%s) AND ps_estimated",
+            (list(rates),),
+        )
+    )
+    assert locked == pytest.approx(rates)
+    # arrived before the upgrade: free storage from the upgrade on
+    [(arrived, early)] = _query(
+        db,
+        "SELECT count(*), count(*) FILTER (WHERE o.ps_storage_free_until"
+        " < CURRENT_DATE + c.ps_storage_free_days)"
+        " FROM sale_order o JOIN res_company c ON c.id = o.company_id"
+        " WHERE o.is_personal_shopper AND o.ps_storage_free_until IS NOT NULL"
+        " AND o.ps_stage NOT IN ('delivered', 'cancelled')",
+    )
+    assert arrived and not early

@@ -279,7 +279,14 @@ def test_customer_journey_from_signup_to_delivery(odoo_server, mailcatcher):
     staff.call("personal.shopper.payment.proof", "action_accept", [proof["id"]])
     assert _stage(staff, order_id) == "confirmed"
 
-    # -- 8. purchase, transit, arrival ----------------------------------------------
+    # -- 8. purchase (what was bought, per article), transit, arrival --------------
+    article_line_ids = staff.call(
+        "sale.order.line",
+        "search",
+        [("order_id", "=", order_id), ("ps_is_article", "=", True)],
+    )
+    assert article_line_ids
+    staff.write("sale.order.line", article_line_ids, {"ps_outcome": "bought"})
     for action, stage in [
         ("action_ps_mark_purchased", "purchased"),
         ("action_ps_mark_in_transit", "in_transit"),

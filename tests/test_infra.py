@@ -140,3 +140,91 @@ def test_server_uses_patched_wkhtmltopdf(odoo_server):
     assert f"Will use the Wkhtmltopdf binary at {path}" in odoo_server.log_text(), (
         f"the server does not say it uses {path}"
     )
+
+
+PROBE_MANIFEST = """{"name": "pytest-odoo probe", "version": "18.0.1.0.0",
+"depends": ["web"], "license": "AGPL-3"}"""
+PROBE_TESTS = """
+import logging
+
+from odoo.tests import HttpCase, TransactionCase
+
+_logger = logging.getLogger(__name__)
+
+
+class TestProbe(TransactionCase):
+    def test_passes(self):
+        self.assertTrue(self.env["res.partner"].search_count([]))
+
+    def test_fails(self):
+        self.assertEqual(1, 2, "the probe's failure")
+
+    def test_logs_an_error(self):
+        _logger.error("the probe logs an error")
+
+
+class TestProbeHttp(HttpCase):
+    def test_server_answers(self):
+        self.assertEqual(self.url_open("/web/login").status_code, 200)
+"""
+
+
+def test_odoo_tests_reported_one_by_one(databases, logs_dir, tmp_path):
+    """The addon's Odoo tests run through pytest-odoo (scripts/test, run 1)
+    are reported one pytest item each, selectable with -k; HttpCase has its
+    server; a test during which Odoo logs an ERROR fails. Checked on a probe
+    addon whose tests pass, fail and log an error."""
+    import xml.etree.ElementTree as ET  # noqa: PLC0415
+
+    addon = tmp_path / "ps_pytest_probe"
+    (addon / "tests").mkdir(parents=True)
+    (addon / "__init__.py").write_text("")
+    (addon / "__manifest__.py").write_text(PROBE_MANIFEST)
+    (addon / "tests" / "__init__.py").write_text("from . import test_probe\n")
+    (addon / "tests" / "test_probe.py").write_text(PROBE_TESTS)
+    addons_path = f".odoo/addons,{tmp_path}"
+    db = databases.new()
+    rc, log = harness.run_odoo(
+        ["-i", addon.name, "--stop-after-init", "--without-demo=all"],
+        logs_dir / "pytest-probe-install.log",
+        db=db,
+        addons_path=addons_path,
+    )
+    assert rc == 0, harness.relevant_lines(log)
+
+    def run(*args):
+        xml = tmp_path / f"junit-{len(list(tmp_path.glob('junit-*')))}.xml"
+        cmd = harness.odoo_pytest_command(
+            db,
+            [addon / "tests"],
+            [f"--junitxml={xml}", *args],
+            addons_path=addons_path,
+        )
+        proc = subprocess.run(
+            cmd,
+            cwd=harness.ROOT,
+            env=harness.odoo_pytest_env(),
+            capture_output=True,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+        outcomes = {}
+        for case in ET.parse(xml).iter("testcase"):
+            bad = case.find("failure")
+            bad = bad if bad is not None else case.find("error")
+            outcomes[case.get("name")] = (
+                "passed" if bad is None else "failed: " + (bad.get("message") or "")
+            )
+        return proc, outcomes
+
+    proc, outcomes = run()
+    assert proc.returncode == 1, proc.stdout[-3000:]
+    assert outcomes["test_passes"] == "passed", outcomes
+    assert outcomes["test_server_answers"] == "passed", outcomes
+    assert "the probe's failure" in outcomes["test_fails"], outcomes
+    assert "the probe logs an error" in outcomes["test_logs_an_error"], outcomes
+
+    proc, outcomes = run("-k", "test_passes or test_server_answers")
+    assert proc.returncode == 0, proc.stdout[-3000:]
+    assert set(outcomes) == {"test_passes", "test_server_answers"}, outcomes
