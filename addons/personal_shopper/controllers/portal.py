@@ -20,6 +20,11 @@ PROOF_AMOUNT_MAX_FACTOR = 10
 # room for the other form fields and the multipart boundaries of a proof upload
 UPLOAD_OVERHEAD = 64 * 1024
 USED_FORM_TOKENS_KEPT = 50
+# portal_scale: every portal page costs the same whatever the customer's
+# history: lists are paged (portal_pager) or bounded to these sizes
+PS_HOME_LIST_LIMIT = 5
+PS_CART_RECENT_REQUESTS = 5
+PS_CART_LINES_PER_PAGE = 20
 
 
 class CustomerPortal(sale_portal.CustomerPortal):
@@ -30,18 +35,22 @@ class CustomerPortal(sale_portal.CustomerPortal):
     def home(self, **kw):
         response = super().home(**kw)
         partner = request.env.user.partner_id
+        SaleOrder = request.env["sale.order"]
+        # portal_scale: bounded whatever the customer's history (a count and
+        # the first PS_HOME_LIST_LIMIT orders, the rest on /my/requests)
+        balance_domain = [
+            ("is_personal_shopper", "=", True),
+            ("ps_payment_kind", "=", "balance"),
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+        ]
+        balance_orders = SaleOrder.search(
+            balance_domain, order="date_order desc, id desc", limit=PS_HOME_LIST_LIMIT
+        )
         response.qcontext.update(
             {
-                "ps_cart_count": request.env["sale.order"]
-                ._ps_get_cart(partner)
-                .ps_article_count,
-                "ps_balance_orders": request.env["sale.order"].search(
-                    [
-                        ("is_personal_shopper", "=", True),
-                        ("ps_payment_kind", "=", "balance"),
-                        ("partner_id", "child_of", partner.commercial_partner_id.id),
-                    ]
-                ),
+                "ps_cart_count": self._ps_cart_article_count(self._ps_cart()),
+                "ps_balance_orders": balance_orders,
+                "ps_balance_count": SaleOrder.search_count(balance_domain),
             }
         )
         return response
@@ -65,27 +74,78 @@ class CustomerPortal(sale_portal.CustomerPortal):
             ("partner_id", "child_of", partner.commercial_partner_id.id),
         ]
 
+    def _ps_requests_searchbar_sortings(self):
+        # the id breaks ties: the same page shows the same requests
+        return {
+            "date": {"label": _("Newest"), "order": "date_order desc, id desc"},
+            "oldest": {"label": _("Oldest"), "order": "date_order asc, id asc"},
+            "name": {"label": _("Reference"), "order": "name desc, id desc"},
+        }
+
+    def _ps_requests_searchbar_filters(self):
+        return {
+            "all": {"label": _("All"), "domain": []},
+            "your_turn": {
+                "label": _("Your turn"),
+                "domain": [("ps_stage", "in", const.stages(customer_turn=True))],
+            },
+            "open": {
+                "label": _("In progress"),
+                "domain": [("ps_is_closed", "=", False)],
+            },
+            "closed": {"label": _("Closed"), "domain": [("ps_is_closed", "=", True)]},
+        }
+
+    def _ps_requests_searchbar_inputs(self):
+        return {
+            "name": {
+                "input": "name",
+                "label": _("Search in Reference"),
+                "domain": lambda search: [("name", "ilike", search)],
+            },
+        }
+
     @http.route(
         ["/my/requests", "/my/requests/page/<int:page>"],
         type="http",
         auth="user",
         website=True,
     )
-    def portal_ps_requests(self, page=1, **kw):
+    def portal_ps_requests(
+        self, page=1, sortby=None, filterby=None, search=None, search_in="name", **kw
+    ):
         """Every request of the customer with its stage in words: those
         waiting for a proforma (still quotations to Odoo) included, which
-        sale's /my/quotes and /my/orders do not list."""
+        sale's /my/quotes and /my/orders do not list. Paged, sortable,
+        filterable and searchable as sale's /my/orders (portal_scale)."""
         SaleOrder = request.env["sale.order"]
-        domain = self._ps_requests_domain()
+        searchbar_sortings = self._ps_requests_searchbar_sortings()
+        searchbar_filters = self._ps_requests_searchbar_filters()
+        searchbar_inputs = self._ps_requests_searchbar_inputs()
+        if sortby not in searchbar_sortings:
+            sortby = "date"
+        if filterby not in searchbar_filters:
+            filterby = "all"
+        if search_in not in searchbar_inputs:
+            search_in = "name"
+        domain = self._ps_requests_domain() + searchbar_filters[filterby]["domain"]
+        if search:
+            domain += searchbar_inputs[search_in]["domain"](search)
         pager = portal_pager(
             url="/my/requests",
             total=SaleOrder.search_count(domain),
             page=page,
             step=self._items_per_page,
+            url_args={
+                "sortby": sortby,
+                "filterby": filterby,
+                "search": search,
+                "search_in": search_in,
+            },
         )
         ps_requests = SaleOrder.search(
             domain,
-            order="date_order desc, id desc",
+            order=searchbar_sortings[sortby]["order"],
             limit=self._items_per_page,
             offset=pager["offset"],
         )
@@ -97,6 +157,13 @@ class CustomerPortal(sale_portal.CustomerPortal):
                 "customer_turn_stages": const.stages(customer_turn=True),
                 "pager": pager,
                 "default_url": "/my/requests",
+                "searchbar_sortings": searchbar_sortings,
+                "sortby": sortby,
+                "searchbar_filters": searchbar_filters,
+                "filterby": filterby,
+                "searchbar_inputs": searchbar_inputs,
+                "search_in": search_in,
+                "search": search,
             }
         )
         return request.render("personal_shopper.portal_my_requests", values)
@@ -137,9 +204,16 @@ class CustomerPortal(sale_portal.CustomerPortal):
 
     def _ps_cart_line(self, line_id):
         """The article ``line_id`` of the current user's cart, or 404."""
-        line = self._ps_cart().order_line.filtered(
-            lambda line: line.id == line_id and line.ps_is_article
-        )
+        cart = self._ps_cart()
+        line = request.env["sale.order.line"].sudo()
+        if cart:
+            line = line.search(
+                [
+                    ("id", "=", line_id),
+                    ("order_id", "=", cart.id),
+                    ("ps_is_article", "=", True),
+                ]
+            )
         if not line:
             raise NotFound()
         return line
@@ -151,40 +225,93 @@ class CustomerPortal(sale_portal.CustomerPortal):
         used = request.session.get("ps_used_form_tokens", [])
         request.session["ps_used_form_tokens"] = [*used, token][-USED_FORM_TOKENS_KEPT:]
 
+    def _ps_cart_article_count(self, cart):
+        """The number of articles of ``cart``, counted by the database."""
+        if not cart:
+            return 0
+        return (
+            request.env["sale.order.line"]
+            .sudo()
+            .search_count([("order_id", "=", cart.id), ("ps_is_article", "=", True)])
+        )
+
+    def _ps_cart_lines_page(self, cart, page=1, url="/my/cart"):
+        """(pager, lines, total) of one page of ``cart``'s articles: a long
+        cart is paged as sale's lists are (portal_scale)."""
+        total = self._ps_cart_article_count(cart)
+        pager = portal_pager(
+            url=url,
+            total=total,
+            page=page,
+            step=PS_CART_LINES_PER_PAGE,
+        )
+        lines = request.env["sale.order.line"]
+        if cart:
+            lines = lines.sudo().search(
+                [("order_id", "=", cart.id), ("ps_is_article", "=", True)],
+                order="sequence, id",
+                limit=PS_CART_LINES_PER_PAGE,
+                offset=pager["offset"],
+            )
+        return pager, lines, total
+
     def _ps_render_cart(
-        self, article=None, errors=None, line_errors=None, message=None
+        self, article=None, errors=None, line_errors=None, message=None, page=1
     ):
         cart = self._ps_cart()
         partner = request.env.user.partner_id
+        pager, lines, lines_count = self._ps_cart_lines_page(cart, page)
+        requests_domain = [
+            ("is_personal_shopper", "=", True),
+            ("ps_stage", "!=", "cart"),
+            ("partner_id", "child_of", partner.commercial_partner_id.id),
+        ]
+        SaleOrder = request.env["sale.order"]
+        # the latest requests only: all of them are on /my/requests
+        recent = SaleOrder.search(
+            requests_domain,
+            order="date_order desc, id desc",
+            limit=PS_CART_RECENT_REQUESTS,
+        )
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "page_name": "ps_cart",
                 "cart": cart,
-                "lines": cart.order_line.filtered("ps_is_article"),
+                "lines": lines,
+                "lines_count": lines_count,
+                # not "pager": portal_table would page the requests with it
+                "ps_cart_pager": pager,
                 "article": article or {"quantity": 1},
                 "errors": errors or {},
                 "line_errors": line_errors or {},
                 "message": message,
                 "form_token": uuid.uuid4().hex,
-                "requests": request.env["sale.order"].search(
-                    [
-                        ("is_personal_shopper", "=", True),
-                        ("ps_stage", "!=", "cart"),
-                        ("partner_id", "child_of", partner.commercial_partner_id.id),
-                    ]
-                ),
+                "requests": recent,
+                "requests_count": SaleOrder.search_count(requests_domain),
             }
         )
         return request.render("personal_shopper.portal_my_cart", values)
 
-    @http.route("/my/cart", type="http", auth="user", methods=["GET"], website=True)
-    def portal_ps_cart(self, shop_id=None, message=None, **kw):
+    @http.route(
+        ["/my/cart", "/my/cart/page/<int:page>"],
+        type="http",
+        auth="user",
+        methods=["GET"],
+        website=True,
+    )
+    def portal_ps_cart(self, shop_id=None, message=None, page=1, **kw):
         article = {"quantity": 1}
         if shop_id and shop_id.isdigit():
             shop = request.env["personal.shopper.shop"].browse(int(shop_id)).exists()
             article["url"] = shop.url or ""
-        return self._ps_render_cart(article=article, message=message)
+        return self._ps_render_cart(article=article, message=message, page=page)
+
+    def _ps_cart_page_url(self, page, message):
+        """Back to the cart's page ``page`` (the pager keeps it in range)."""
+        page = int(page) if str(page or "").isdigit() and int(page) > 1 else 1
+        base = f"/my/cart/page/{page}" if page > 1 else "/my/cart"
+        return f"{base}?message={message}"
 
     @http.route(
         "/my/cart/add", type="http", auth="user", methods=["POST"], website=True
@@ -196,6 +323,12 @@ class CustomerPortal(sale_portal.CustomerPortal):
             # double submission of the same form: the article is already there
             return request.redirect("/my/cart")
         article = {"name": name, "url": url, "quantity": quantity, "details": details}
+        # the article's alternative and what to do if unavailable (issue 10)
+        article.update(
+            {key: kw.get(key) or "" for key in ("alternative", "if_unavailable")}
+        )
+        # the shop price, currency and page reading of the form (issue 13: autofill)
+        article.update(request.env["sale.order.line"]._ps_autofill_form_values(kw))
         errors = request.env["sale.order.line"]._ps_validate_article(article)
         if not errors:
             cart = request.env["sale.order"]._ps_get_cart(
@@ -217,15 +350,16 @@ class CustomerPortal(sale_portal.CustomerPortal):
         methods=["POST"],
         website=True,
     )
-    def portal_ps_cart_line_update(self, line_id, quantity="", **kw):
+    def portal_ps_cart_line_update(self, line_id, quantity="", page=1, **kw):
         line = self._ps_cart_line(line_id)
         try:
             line._ps_update_article({"quantity": quantity})
         except (UserError, ValidationError) as error:
             return self._ps_render_cart(
-                line_errors={line.id: (quantity, error.args[0])}
+                line_errors={line.id: (quantity, error.args[0])},
+                page=page if str(page).isdigit() else 1,
             )
-        return request.redirect("/my/cart?message=article_updated")
+        return request.redirect(self._ps_cart_page_url(page, "article_updated"))
 
     @http.route(
         "/my/cart/line/<int:line_id>/remove",
@@ -234,9 +368,26 @@ class CustomerPortal(sale_portal.CustomerPortal):
         methods=["POST"],
         website=True,
     )
-    def portal_ps_cart_line_remove(self, line_id, **kw):
+    def portal_ps_cart_line_remove(self, line_id, page=1, **kw):
         self._ps_cart_line(line_id).unlink()
-        return request.redirect("/my/cart?message=article_removed")
+        return request.redirect(self._ps_cart_page_url(page, "article_removed"))
+
+    # --- paste a link, get the article (issue 13: autofill) ---
+    @http.route(
+        "/my/cart/article_info",
+        type="json",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ps_cart_article_info(self, url="", **kw):
+        """What the shop's page at ``url`` states (name, price, currency,
+        picture), for the cart form; or {"error": message}. The model ends
+        the transaction before reading the page (see
+        personal.shopper.link.fetch._ps_fetch)."""
+        if not isinstance(url, str):
+            return {"error": _("Give the link to the article.")}
+        return request.env["personal.shopper.link.fetch"]._ps_portal_fetch(url)
 
     # ------------------------------------------------------------------
     # Checkout
@@ -337,12 +488,15 @@ class CustomerPortal(sale_portal.CustomerPortal):
         terms_text = cart._ps_terms_text()
         if is_html_empty(terms_text):
             terms_text = False
+        __, lines, lines_count = self._ps_cart_lines_page(cart)
         render_values = self._prepare_portal_layout_values()
         render_values.update(
             {
                 "page_name": "ps_checkout",
                 "cart": cart,
-                "lines": cart.order_line.filtered("ps_is_article"),
+                # the first articles (a long cart is reviewed on /my/cart)
+                "lines": lines,
+                "lines_count": lines_count,
                 "addresses": addresses,
                 "incomplete_addresses": incomplete,
                 "address_choice": str(default_address.id) if default_address else "new",
@@ -378,7 +532,7 @@ class CustomerPortal(sale_portal.CustomerPortal):
     ):
         cart = self._ps_cart()
         if request.httprequest.method == "GET":
-            if not cart.order_line.filtered("ps_is_article"):
+            if not self._ps_cart_article_count(cart):
                 return request.redirect("/my/cart")
             return self._ps_render_checkout(cart)
         if not cart:
@@ -457,6 +611,19 @@ class CustomerPortal(sale_portal.CustomerPortal):
     # ------------------------------------------------------------------
     # Order page
     # ------------------------------------------------------------------
+    def _get_sale_searchbar_sortings(self):
+        """sale's /my/orders and /my/quotes sort by date only: orders of the
+        same date (created together, e.g. imported) then come in any order,
+        and so do the previous/next links of the order page read from that
+        list (``get_records_pager``), whose cost depends on the neighbours.
+        The id breaks the ties, as sale.order's own ``_order`` does
+        (portal_scale: a stable order page)."""
+        sortings = super()._get_sale_searchbar_sortings()
+        date = sortings.get("date")
+        if date and date.get("order") == "date_order desc":
+            sortings["date"] = dict(date, order="date_order desc, id desc")
+        return sortings
+
     @http.route()
     def portal_order_page(self, order_id, *args, **kwargs):
         response = super().portal_order_page(order_id, *args, **kwargs)
@@ -465,6 +632,7 @@ class CustomerPortal(sale_portal.CustomerPortal):
             kind, invoice = order_sudo._ps_expected_proof()
             response.qcontext.update(
                 {
+                    **self._ps_order_page_records(order_sudo),
                     "ps_error": request.session.pop("ps_portal_error", None),
                     # what the customer typed in a refused proof form
                     "ps_proof_form": request.session.pop("ps_proof_form", None) or {},
@@ -481,6 +649,16 @@ class CustomerPortal(sale_portal.CustomerPortal):
                 }
             )
         return response
+
+    def _ps_order_page_records(self, order_sudo):
+        """What the page of a request reads, in as few queries as possible
+        whatever its history (orderperf): its payment proofs in one query,
+        and its currencies (the request's, its shops' for the exchange
+        rates) read together."""
+        currencies = order_sudo.currency_id | order_sudo.order_line.ps_shop_currency_id
+        # reading one reads them all (the prefetch), in one query
+        order_sudo.currency_id.with_prefetch(currencies.ids).mapped("name")
+        return {"ps_proofs": order_sudo._ps_portal_proofs()}
 
     def _ps_order_or_redirect(self, order_id, access_token):
         try:
@@ -520,6 +698,27 @@ class CustomerPortal(sale_portal.CustomerPortal):
         return self._ps_back_to_order(
             order_sudo, message="proforma_accepted" if accepted else None
         )
+
+    # storage: delivery or pickup, and a slot, once the balance is paid
+    @http.route(
+        "/my/orders/<int:order_id>/ps_handover",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_ps_handover(
+        self, order_id, access_token=None, method=None, slot=None, **kw
+    ):
+        order_sudo = self._ps_order_or_redirect(order_id, access_token)
+        if not order_sudo:
+            return request.redirect("/my")
+        try:
+            with request.env.cr.savepoint():
+                order_sudo._ps_set_handover(method, slot)
+        except UserError as error:
+            return self._ps_back_to_order(order_sudo, error=error.args[0])
+        return self._ps_back_to_order(order_sudo, message="handover_saved")
 
     @http.route(
         "/my/orders/<int:order_id>/ps_proof",

@@ -10,8 +10,21 @@ from . import personal_shopper_order_stage_mixin
 from . import personal_shopper_order_cart_mixin
 from . import personal_shopper_order_proforma_mixin
 from . import personal_shopper_order_payment_mixin
+from . import personal_shopper_order_storage_mixin
+from . import personal_shopper_order_handover_mixin
+from . import personal_shopper_order_staff_mixin
+from . import personal_shopper_order_estimate_mixin
+from . import personal_shopper_order_online_payment_mixin
+from . import personal_shopper_order_question_mixin
+from . import personal_shopper_order_article_mixin
+from . import personal_shopper_order_logistics_mixin
 from . import sale_order
+from . import personal_shopper_link_fetch
+from . import personal_shopper_line_snapshot_mixin
+from . import personal_shopper_order_line_estimate_mixin
+from . import personal_shopper_order_line_outcome_mixin
 from . import sale_order_line
+from . import personal_shopper_purchase
 from . import account_move
 from . import account_partial_reconcile
 from . import account_chart_template
@@ -19,3 +32,8 @@ from . import ir_actions_report
 from . import ir_http
 from . import ir_binary
 from . import mail_link_preview
+
+# logistics (reception, transport rules, shipments)
+from . import delivery_carrier
+from . import personal_shopper_reception
+from . import personal_shopper_shipment

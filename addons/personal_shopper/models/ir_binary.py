@@ -36,9 +36,15 @@ class IrBinary(models.AbstractModel):
         )
         if (
             stream.type in ("data", "path")
-            and record._name == "ir.attachment"
             and stream.mimetype not in INLINE_SAFE_MIMETYPES
-            and record.sudo()._ps_is_customer_file()
+            and (
+                (
+                    record._name == "ir.attachment"
+                    and record.sudo()._ps_is_customer_file()
+                )
+                # staffday: the proof's file shown on its review screen
+                or record._name == "personal.shopper.payment.proof"
+            )
         ):
             stream.mimetype = "application/octet-stream"
             stream.as_attachment = True
@@ -58,6 +64,13 @@ class IrAttachment(models.Model):
             .search_count([("attachment_id", "=", self.id)], limit=1)
         ):
             return True
+        if self.res_model == "account.payment" and self.res_id:
+            # staffday: a copy of an accepted proof on its payment
+            return bool(
+                self.env["personal.shopper.payment.proof"]
+                .sudo()
+                .search_count([("payment_id", "=", self.res_id)], limit=1)
+            )
         if not self.res_id or self.res_model not in ("sale.order", "account.move"):
             return False
         record = self.env[self.res_model].sudo().browse(self.res_id).exists()

@@ -220,9 +220,14 @@ class PersonalShopperOrderStageMixin(models.AbstractModel):
     def _ps_portal_timeline(self):
         """[(stage key, label, date or False, state)], state in done/current/todo."""
         self.ensure_one()
-        reached = {}
-        for entry in self.ps_stage_history_ids:
-            reached[entry.stage] = entry.date
+        # the last date of each stage reached, in one query whatever the
+        # length of the history (orderperf): the history is ordered by date,
+        # so its last entry of a stage is the one of its latest date
+        reached = dict(
+            self.env["personal.shopper.stage.history"]._read_group(
+                [("order_id", "=", self.id)], ["stage"], ["date:max"]
+            )
+        )
         labels = dict(self._fields["ps_stage"]._description_selection(self.env))
         current = const.STAGE_ORDER.get(self.ps_stage, 0)
         cancelled = self.ps_stage == "cancelled"

@@ -121,7 +121,11 @@ class PersonalShopperPaymentProof(models.Model):
         readonly=True,
         ondelete="restrict",
     )
-    file_name = fields.Char(related="attachment_id.name", string="File name")
+    # stored: the proofs' lists (the request's portal page, the back office)
+    # read it with the proofs, not from their attachments (orderperf)
+    file_name = fields.Char(
+        related="attachment_id.name", string="File name", store=True
+    )
     mimetype = fields.Char(related="attachment_id.mimetype")
     source = fields.Selection(
         [("portal", "Portal"), ("email", "E-mail"), ("backend", "Staff")],
@@ -146,6 +150,47 @@ class PersonalShopperPaymentProof(models.Model):
     payment_id = fields.Many2one("account.payment", readonly=True, copy=False)
     reviewed_by = fields.Many2one("res.users", readonly=True, copy=False)
     reviewed_date = fields.Datetime(readonly=True, copy=False)
+    # staffday: the review screen shows the file next to the amounts (PDF.js
+    # for PDFs, the picture itself otherwise: see ir.binary for how it is
+    # served), the customer's other proofs, and what the invoice still asks.
+    file_data = fields.Binary(
+        related="attachment_id.datas", string="File content", readonly=True
+    )
+    is_pdf = fields.Boolean(compute="_compute_is_pdf")
+    invoice_amount_total = fields.Monetary(
+        related="invoice_id.amount_total", string="Invoice total"
+    )
+    invoice_amount_due = fields.Monetary(
+        related="invoice_id.amount_residual", string="Amount due"
+    )
+    invoice_payment_state = fields.Selection(
+        related="invoice_id.payment_state", string="Invoice payment"
+    )
+    partner_proof_ids = fields.Many2many(
+        "personal.shopper.payment.proof",
+        string="Customer's other proofs",
+        compute="_compute_partner_proof_ids",
+    )
+
+    @api.depends("mimetype")
+    def _compute_is_pdf(self):
+        for proof in self:
+            proof.is_pdf = proof.mimetype == "application/pdf"
+
+    @api.depends("partner_id")
+    def _compute_partner_proof_ids(self):
+        for proof in self:
+            proof.partner_proof_ids = (
+                self.search(
+                    [
+                        ("partner_id", "=", proof.partner_id.id),
+                        ("id", "!=", proof._origin.id),
+                    ],
+                    limit=20,
+                )
+                if proof.partner_id
+                else False
+            )
 
     @api.depends("order_id.name", "kind")
     @api.depends_context("lang")
@@ -265,12 +310,67 @@ class PersonalShopperPaymentProof(models.Model):
             proof.payment_id = proof.order_id._ps_register_payment(
                 invoice, proof.amount_accepted
             )[:1]
+            proof._attach_to_payment()
             proof.order_id._ps_sync_payment_stage()
             proof.activity_feedback(["personal_shopper.mail_activity_type_ps_todo"])
             proof.order_id.activity_feedback(
                 ["personal_shopper.mail_activity_type_ps_todo"]
             )
         return True
+
+    def _attach_to_payment(self):
+        """The evidence goes with the money: a copy of the proof's file on
+        the payment it produced and on the invoice it paid (their chatter),
+        so the accountant finds it without opening the request."""
+        self.ensure_one()
+        payment = self.payment_id.sudo()
+        if not payment:
+            return
+        attachment = self.attachment_id.sudo()
+        body = _(
+            "Payment proof of %(customer)s accepted by %(user)s "
+            "(%(amount)s %(currency)s).",
+            customer=self.partner_id.name,
+            user=self.env.user.name,
+            amount=self.amount_accepted,
+            currency=self.currency_id.name,
+        )
+        for record in (payment, self.invoice_id.sudo()):
+            copy = attachment.copy({"res_model": record._name, "res_id": record.id})
+            record.message_post(
+                body=body, attachment_ids=copy.ids, subtype_xmlid="mail.mt_note"
+            )
+
+    @api.model
+    def _close_paid_invoice_proofs(self, invoices):
+        """Proofs still waiting on invoices now paid (another proof, a
+        payment in Invoicing) prove nothing more: closed as no longer
+        needed, with a note on their request (the customer is not told they
+        were rejected)."""
+        paid = invoices.filtered(lambda inv: inv.payment_state in const.PAID_STATES)
+        if not paid:
+            return
+        proofs = self.sudo().search(
+            [("invoice_id", "in", paid.ids), ("state", "=", "submitted")]
+        )
+        for invoice in paid:
+            duplicates = proofs.filtered(lambda p, inv=invoice: p.invoice_id == inv)
+            if not duplicates:
+                continue
+            reason = _("The invoice %s is paid.", invoice.name)
+            duplicates._supersede(reason)
+            for order in duplicates.order_id:
+                order.message_post(
+                    body=_(
+                        "%(count)s payment proof(s) closed as no longer needed: "
+                        "%(reason)s",
+                        count=len(
+                            duplicates.filtered(lambda p, o=order: p.order_id == o)
+                        ),
+                        reason=reason,
+                    ),
+                    subtype_xmlid="mail.mt_note",
+                )
 
     def _supersede(self, reason=None):
         """Close proofs that have nothing left to prove (their payment is

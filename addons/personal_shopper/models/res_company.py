@@ -1,6 +1,7 @@
 import logging
 
-from odoo import Command, fields, models
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -60,6 +61,14 @@ class ResCompany(models.Model):
     ps_proforma_validity_days = fields.Integer(
         string="Proforma validity (days)", default=7
     )
+    # online helper: exchange rates of the final invoice (estimate mixin)
+    ps_final_rate_purchase_day = fields.Boolean(
+        string="Final invoice at the purchase day's rates",
+        help="Off: the exchange rates shown on the proforma are locked when the "
+        "customer accepts it and the final invoice uses them. On: the final "
+        "invoice converts the shop prices at Odoo's rates of the day the "
+        "articles are bought (the customer is told on the proforma).",
+    )
     ps_reminder_days = fields.Integer(
         string="Reminder after (days)",
         default=3,
@@ -95,6 +104,170 @@ class ResCompany(models.Model):
         default=lambda self: self.env.ref(
             "personal_shopper.product_transport", raise_if_not_found=False
         ),
+    )
+
+    # --- reading of the article pages (issue 13: autofill) ---
+    ps_link_fetch_enabled = fields.Boolean(
+        string="Read the shop's page of pasted links",
+        default=True,
+        help="The cart form fills the article's name, price and picture from "
+        "the shop's page when the customer pastes a link.",
+    )
+    ps_link_fetch_allowed_domains = fields.Text(
+        string="Only read pages of",
+        help="Web sites (one per line or separated by commas) whose pages are "
+        "read, their sub-domains included. Empty: any public web site.",
+    )
+    ps_link_fetch_blocked_domains = fields.Text(
+        string="Never read pages of",
+        help="Web sites (one per line or separated by commas) whose pages are "
+        "never read, their sub-domains included.",
+    )
+
+    # --- storage and hand-over (issue 11: storage) ---
+    ps_storage_free_days = fields.Integer(
+        string="Free storage (days)",
+        default=14,
+        help="Days the goods are stored for free after their arrival.",
+    )
+    ps_storage_reminder_days = fields.Integer(
+        string="Storage reminder (days before)",
+        default=3,
+        help="Customers are reminded this many days before their free storage "
+        "ends (0: no reminder).",
+    )
+    ps_storage_fee_amount = fields.Monetary(
+        string="Storage fee",
+        currency_field="currency_id",
+        default=2.0,
+        help="Billed per day or per week begun after the free storage (0: free).",
+    )
+    ps_storage_fee_unit = fields.Selection(
+        [("day", "Per day"), ("week", "Per week")],
+        string="Storage fee unit",
+        default="day",
+        required=True,
+    )
+    ps_storage_product_id = fields.Many2one(
+        "product.product",
+        string="Storage fee product",
+        default=lambda self: self.env.ref(
+            "personal_shopper.product_storage_fee", raise_if_not_found=False
+        ),
+    )
+    ps_delivery_price = fields.Monetary(
+        string="Delivery price",
+        currency_field="currency_id",
+        default=10.0,
+        help="Price of the delivery to the customer's address, billed at the "
+        "hand-over (0: free).",
+    )
+    ps_delivery_product_id = fields.Many2one(
+        "product.product",
+        string="Delivery product",
+        default=lambda self: self.env.ref(
+            "personal_shopper.product_home_delivery", raise_if_not_found=False
+        ),
+    )
+    ps_delivery_carrier_id = fields.Many2one(
+        "delivery.carrier",
+        string="Delivery method",
+        help="Optional: an Odoo delivery method (fixed price or based on rules, "
+        "with its zone) prices the delivery to the customer's address instead "
+        "of the delivery price above.",
+    )
+    ps_pickup_place = fields.Text(
+        string="Pickup place",
+        translate=True,
+        help="Where customers pick up their goods (default: the company's address).",
+    )
+    ps_pickup_hours = fields.Text(
+        string="Pickup opening hours",
+        translate=True,
+        help="Shown to customers who choose pickup.",
+    )
+    ps_handover_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Hand-over slots",
+        help="Working schedule whose hours are the slots offered for delivery "
+        "and pickup; its time off (public holidays) is closed. Default: the "
+        "company's working hours.",
+    )
+    ps_handover_days_ahead = fields.Integer(
+        string="Hand-over slots offered (days ahead)", default=14
+    )
+
+    # --- articles: unavailable, changed or partly bought (issue 10) ---
+    ps_default_if_unavailable = fields.Selection(
+        [
+            ("alternative", "Buy the alternative"),
+            ("skip", "Skip the article"),
+            ("cancel", "Cancel the whole request"),
+        ],
+        string="If an article is unavailable",
+        default="skip",
+        help="Proposed to customers for each article they add to their cart.",
+    )
+    ps_price_tolerance_percent = fields.Float(
+        string="Price rise accepted (%)",
+        default=10.0,
+        help="An article whose price rose by at most this share is bought "
+        "without asking the customer again (shown to them at checkout).",
+    )
+    ps_min_available_percent = fields.Float(
+        string="Minimum share available (%)",
+        default=0.0,
+        help="If less than this share of the articles' value can be bought, "
+        "the request is cancelled and the customer refunded (0: no minimum).",
+    )
+    ps_refund_reminder_days = fields.Integer(
+        string="Refund reminder after (days)",
+        default=3,
+        help="The team gets a to-do when a refund waits for more than this "
+        "many days (0: never).",
+    )
+
+    # staffday: settings typed by the manager, refused when absurd
+    @api.constrains(
+        "ps_deposit_percent",
+        "ps_service_fee_percent",
+        "ps_service_fee_min",
+        "ps_transport_percent",
+        "ps_transport_min",
+        "ps_proforma_validity_days",
+        "ps_reminder_days",
+        "ps_proof_max_size",
+    )
+    def _check_ps_settings(self):
+        for company in self:
+            percents = {
+                _("Deposit"): company.ps_deposit_percent,
+                _("Service fee"): company.ps_service_fee_percent,
+                _("Estimated transport"): company.ps_transport_percent,
+            }
+            for label, value in percents.items():
+                if not 0.0 <= value <= 100.0:
+                    raise ValidationError(
+                        _("%(setting)s must be between 0 and 100 %%.", setting=label)
+                    )
+            if company.ps_service_fee_min < 0 or company.ps_transport_min < 0:
+                raise ValidationError(_("A minimum fee cannot be negative."))
+            if company.ps_proforma_validity_days < 0 or company.ps_reminder_days < 0:
+                raise ValidationError(_("A number of days cannot be negative."))
+            if not 1 <= company.ps_proof_max_size <= 100:
+                raise ValidationError(
+                    _("The payment proof size must be between 1 and 100 MB.")
+                )
+
+    # logistics: how the transport of a shipment of several requests is billed
+    ps_shipment_billing = fields.Selection(
+        [
+            ("split", "Split across the requests by chargeable weight"),
+            ("single", "Billed on one request"),
+        ],
+        string="Transport of consolidated shipments",
+        default="split",
+        required=True,
     )
 
     def _ps_payment_journal(self):
@@ -139,6 +312,17 @@ class ResCompany(models.Model):
                 ),
                 (
                     company.ps_transport_product_id,
+                    service_tax,
+                    chart_ref("transport_account"),
+                ),
+                # storage: a service like the fee; delivery: like transport
+                (
+                    company.ps_storage_product_id,
+                    service_tax,
+                    chart_ref("fee_account"),
+                ),
+                (
+                    company.ps_delivery_product_id,
                     service_tax,
                     chart_ref("transport_account"),
                 ),

@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 from .. import const
+from .personal_shopper_order_article_mixin import PS_REFUND_FLOW_FIELDS
 
 # Fields only the personal-shopper flow writes on a request (from its own
 # methods, which set the ``ps_flow`` context key): a write from the Action
@@ -19,6 +20,11 @@ PS_FLOW_FIELDS = {
     "state",
     "ps_deposit_invoice_id",
     "ps_final_invoice_id",
+    # storage: hand-over choice and invoice
+    "ps_handover_method",
+    "ps_handover_start",
+    "ps_handover_stop",
+    "ps_handover_invoice_id",
 }
 
 
@@ -26,19 +32,39 @@ class SaleOrder(models.Model):
     """A personal-shopper request is a sale order with ``is_personal_shopper``.
 
     Its behaviour is split by responsibility into abstract mixins: the stage
-    machine, the cart, the proforma and the money (payments and proofs). This
-    file is where Odoo's own sale.order meets that flow: every standard path
-    that would change a request's state or money (confirm, cancel, invoice,
-    send, stage writes, import, duplicate) goes through the flow or is refused.
+    machine, the cart, the proforma and the money (payments and proofs), the
+    articles' outcomes, the estimate, the logistics, online payment and the
+    customer's questions. This file is where Odoo's own sale.order meets that
+    flow: every standard path that would change a request's state or money
+    (confirm, cancel, invoice, send, stage writes, import, duplicate) goes
+    through the flow or is refused.
+
+    Overrides of Odoo's own sale.order methods live here, not in the mixins:
+    listed after "sale.order" in ``_inherit``, the mixins come after sale's
+    classes in the MRO, where such an override would never be reached.
     """
 
     _name = "sale.order"
     _inherit = [
         "sale.order",
+        # before the stage, proforma and payment mixins, whose steps they
+        # extend with super() (mark in transit/arrived/purchased, accept the
+        # proforma, final invoice, paid), in this order
+        "personal.shopper.order.logistics.mixin",
+        "personal.shopper.order.article.mixin",
+        "personal.shopper.order.question.mixin",
+        "personal.shopper.order.online.payment.mixin",
+        "personal.shopper.order.estimate.mixin",
+        # storage: before the stage and payment mixins, whose steps they
+        # extend (final invoice, delivered) with super()
+        "personal.shopper.order.handover.mixin",
+        "personal.shopper.order.storage.mixin",
         "personal.shopper.order.stage.mixin",
         "personal.shopper.order.cart.mixin",
         "personal.shopper.order.proforma.mixin",
         "personal.shopper.order.payment.mixin",
+        # staffday: contacts, age, shops, amounts, folded columns, checks
+        "personal.shopper.order.staff.mixin",
     ]
 
     is_personal_shopper = fields.Boolean(
@@ -121,6 +147,22 @@ class SaleOrder(models.Model):
         )
 
     def write(self, vals):
+        if "ps_shipment_id" in vals and not self.env.context.get("ps_flow"):
+            # logistics: the requests of a shipment on its way follow it
+            shipment = self.env["personal.shopper.shipment"].browse(
+                vals["ps_shipment_id"]
+            )
+            if (shipment and shipment.state != "draft") or any(
+                order.ps_shipment_id.state not in (False, "draft") for order in self
+            ):
+                raise UserError(
+                    _("The requests of a shipment that has left cannot change.")
+                )
+        if PS_REFUND_FLOW_FIELDS.intersection(vals) and not self.env.context.get(
+            "ps_flow"
+        ):
+            # articles' outcomes: the refund follows the flow only
+            self._ps_refuse_outside_flow(_("Change the refund"))
         if PS_FLOW_FIELDS.intersection(vals) and not self.env.context.get("ps_flow"):
             self._ps_refuse_outside_flow(_("Change the stage or the status"))
             if vals.get("is_personal_shopper"):
@@ -260,8 +302,11 @@ class SaleOrder(models.Model):
         # When the customer's own action triggers the message (checkout), Odoo
         # would not notify them, the current user: they are who it is for.
         by_customer = self.env.user.partner_id == self.partner_id
+        # ps_automatic_message: no question nor answer (question mixin)
         thread.with_context(
-            lang=self.partner_id.lang, mail_notify_author=by_customer
+            lang=self.partner_id.lang,
+            mail_notify_author=by_customer,
+            ps_automatic_message=True,
         ).message_post_with_source(template, subtype_xmlid="mail.mt_comment")
 
     def _ps_staff_responsible(self):
@@ -307,15 +352,30 @@ class SaleOrder(models.Model):
 
     def _message_post_after_hook(self, message, msg_vals):
         """Attachments sent by e-mail by the customer while a payment is
-        expected become payment proofs."""
+        expected become payment proofs; the customer's questions and the
+        staff's answers are followed (question mixin)."""
         result = super()._message_post_after_hook(message, msg_vals)
         if message.message_type == "email" and message.attachment_ids:
             for order in self.filtered("is_personal_shopper"):
                 order._ps_proofs_from_message(message)
+        for order in self.filtered("is_personal_shopper"):
+            role = order._ps_message_role(message)
+            if role == "customer":
+                order._ps_on_customer_question(message)
+            elif role == "staff":
+                order._ps_on_staff_answer(message)
         return result
 
     @api.depends(
-        "partner_id.mobile", "partner_id.phone", "partner_id.lang", "name", "ps_stage"
+        "partner_id.mobile",
+        "partner_id.phone",
+        "partner_id.lang",
+        "name",
+        "ps_stage",
+        # storage: the message gives the hand-over choice
+        "ps_handover_method",
+        "ps_handover_start",
+        "partner_shipping_id",
     )
     def _compute_ps_whatsapp_url(self):
         for order in self:
@@ -336,6 +396,14 @@ class SaleOrder(models.Model):
 
     def _ps_handover_message(self):
         self.ensure_one()
+        if self.ps_handover_method:
+            # storage: the customer chose delivery or pickup and a slot
+            return _(
+                "Hello %(name)s, your order %(order)s is fully paid. %(choice)s",
+                name=self.partner_id.name,
+                order=self.name,
+                choice=self._ps_handover_choice_text(),
+            )
         return _(
             "Hello %(name)s, your order %(order)s has arrived and is fully paid. "
             "When would you like it delivered, or when will you pick it up?",
@@ -357,7 +425,7 @@ class SaleOrder(models.Model):
     def action_ps_contact_email(self):
         self.ensure_one()
         self._ps_check_staff()
-        template = self.env.ref("personal_shopper.mail_template_ps_handover")
+        template = self._ps_handover_template()
         return {
             "type": "ir.actions.act_window",
             "res_model": "mail.compose.message",

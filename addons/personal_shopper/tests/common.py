@@ -213,7 +213,7 @@ class PersonalShopperCommon(TransactionCase):
             ("confirmed", self._pay_with_proof),
             (
                 "purchased",
-                lambda o: o.with_user(self.staff_user).action_ps_mark_purchased(),
+                lambda o: self._mark_purchased(o),
             ),
             (
                 "in_transit",
@@ -241,6 +241,14 @@ class PersonalShopperCommon(TransactionCase):
             self.assertEqual(order.ps_stage, step_stage)
         self.assertEqual(order.ps_stage, stage)
         return order
+
+    def _mark_purchased(self, order, user=None):
+        """Record every article without an outcome as bought as priced (the
+        staff's entries, issue 10), then mark the request purchased."""
+        order.order_line.filtered(
+            lambda line: line.ps_is_article and not line.ps_outcome
+        ).write({"ps_outcome": "bought"})
+        return order.with_user(user or self.staff_user).action_ps_mark_purchased()
 
     def _new_customer(self, name):
         """Another customer, with a complete delivery address."""

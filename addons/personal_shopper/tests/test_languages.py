@@ -320,6 +320,8 @@ class TestLanguages(HttpCase, PersonalShopperCommon):
         proof.with_user(staff).action_accept()
         self.assertEqual(order.ps_stage, "confirmed")
         order_page(order)
+        # every article bought as priced (issue 10's outcomes)
+        order.order_line.filtered("ps_is_article").write({"ps_outcome": "bought"})
         for action in (
             "action_ps_mark_purchased",
             "action_ps_mark_in_transit",

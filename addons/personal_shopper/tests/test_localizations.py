@@ -92,7 +92,7 @@ class PersonalShopperLocalizedCommon(PersonalShopperCommon, AccountTestInvoicing
 
     def _to_final_invoice(self, order):
         staff_order = order.with_user(self.staff_user)
-        staff_order.action_ps_mark_purchased()
+        self._mark_purchased(order)
         staff_order.action_ps_mark_in_transit()
         staff_order.action_ps_mark_arrived()
         staff_order.ps_transport_final = self.transport_final

@@ -129,7 +129,7 @@ class TestMoneyPath(PersonalShopperCommon):
         self.assertEqual(order.ps_proof_to_review_count, 0)
 
         # staff buy, ship and receive the goods
-        staff_order.action_ps_mark_purchased()
+        self._mark_purchased(order)
         staff_order.action_ps_mark_in_transit()
         staff_order.action_ps_mark_arrived()
         self.assertEqual(order.ps_stage, "arrived")
