@@ -31,6 +31,7 @@ import re
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -41,8 +42,38 @@ sys.path.insert(0, str(ROOT / "tests"))
 import harness  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
-OURS = ["/my", "/my/cart", "/my/requests", "/my/quotes", "/my/orders/<id>", "/my/shops"]
+OURS = [
+    "/my",
+    "/my/cart",
+    "/my/cart/checkout",
+    "/my/requests",
+    "/my/quotes",
+    "/my/orders/<id>",
+    "/my/shops",
+]
 REFERENCES = ["/my/orders", "/my/invoices"]
+# measured in this order (sale's /my/orders before the order page: its
+# previous/next links come from the list seen last, as for a real customer)
+PAGES = [
+    "/my",
+    "/my/cart",
+    "/my/cart/checkout",
+    "/my/requests",
+    "/my/quotes",
+    "/my/orders",
+    "/my/orders/<id>",
+    "/my/invoices",
+    "/my/shops",
+]
+# the customers (bench/seed.py): ordinary (a dozen requests, 3-article cart),
+# heavy (2,000 requests, 50-article cart), plain Odoo (2,000 sale orders)
+ORDINARY = "bench.c000@example.com"
+HEAVY = "bench.heavy@example.com"
+PLAIN = "bench.plain@example.com"
+# the back-office list of the requests (measured with its domain)
+REQUESTS_ACTION = "personal_shopper.action_personal_shopper_order"
+HEAVY_TAG = " · heavy"
+ODOO_TAG = " · odoo customer"
 LOG_LINE = re.compile(
     r'werkzeug: \S+ - - \[[^\]]+\] "(?P<method>\w+) (?P<path>\S+) [^"]*" '
     r"(?P<status>\d+) \S+ (?P<queries>\d+) (?P<qtime>[\d.]+) (?P<other>[\d.]+)"
@@ -117,7 +148,7 @@ def start_server(db, logs, tag):
 # ------------------------------------------------------------------------------
 # Clients
 # ------------------------------------------------------------------------------
-def portal_session(server):
+def portal_session(server, login="bench.c000@example.com"):
     s = requests.Session()
     page = s.get(server.url("/web/login"), timeout=60).text
     token = re.search(r'name="csrf_token"\s+value="([^"]+)"', page).group(1)
@@ -125,14 +156,14 @@ def portal_session(server):
         server.url("/web/login"),
         timeout=60,
         data={
-            "login": "bench.c000@example.com",
+            "login": login,
             "password": "bench",
             "csrf_token": token,
             "redirect": "/my",
         },
     )
     if not r.url.endswith("/my"):
-        sys.exit(f"the bench customer cannot log in: {r.url}")
+        sys.exit(f"the bench customer {login} cannot log in: {r.url}")
     return s
 
 
@@ -175,29 +206,31 @@ def call_kw(session, server, model, method, args, kwargs, tag):
     return answer["result"]
 
 
-def list_specification(session, server, model, xmlid_view):
-    """web_search_read specification of a list/kanban view: its fields."""
-    view_id = call_kw(
+def xmlid_res_id(session, server, xmlid):
+    """The database id of the record of ``xmlid`` (module.name)."""
+    module, name = xmlid.split(".")
+    found = call_kw(
         session,
         server,
         "ir.model.data",
         "search_read",
-        [
-            [
-                ("module", "=", xmlid_view.split(".")[0]),
-                ("name", "=", xmlid_view.split(".")[1]),
-            ],
-            ["res_id"],
-        ],
+        [[("module", "=", module), ("name", "=", name)], ["res_id"]],
         {},
         "setup",
     )
+    if not found:
+        sys.exit(f"{xmlid} not found")
+    return found[0]["res_id"]
+
+
+def list_specification(session, server, model, xmlid_view):
+    """web_search_read specification of a list/kanban view: its fields."""
     views = call_kw(
         session,
         server,
         model,
         "get_views",
-        [[[view_id[0]["res_id"], "list"]]],
+        [[[xmlid_res_id(session, server, xmlid_view), "list"]]],
         {},
         "setup",
     )
@@ -218,22 +251,57 @@ def list_specification(session, server, model, xmlid_view):
 # ------------------------------------------------------------------------------
 # Measurement
 # ------------------------------------------------------------------------------
+def customer_order(backend, server, login, personal_shopper=True):
+    """The order page measured for ``login``: its first request with a
+    payment proof (ours), or its newest sale order (the plain customer)."""
+    domain = [("partner_id.email", "=", login)]
+    if personal_shopper:
+        domain += [("is_personal_shopper", "=", True), ("ps_proof_ids", "!=", False)]
+    orders = call_kw(
+        backend,
+        server,
+        "sale.order",
+        "search_read",
+        [domain, ["id"]],
+        {"limit": 1, "order": "date_order desc, id desc"},
+        "setup",
+    )
+    if not orders:
+        sys.exit(f"{login} has no order to measure (seeding?)")
+    return orders[0]["id"]
+
+
+def portal_targets(server, backend):
+    """{name: (login, path)} of the portal pages measured: ours and Odoo's
+    for the ordinary customer, ours for the heavy one, Odoo's for the plain
+    Odoo customer."""
+    targets = {}
+    for who, login in (("", ORDINARY), (HEAVY_TAG, HEAVY)):
+        order_id = customer_order(backend, server, login)
+        for name in PAGES:
+            if who and name in REFERENCES:
+                continue
+            targets[name + who] = (login, name.replace("<id>", str(order_id)))
+    plain_order = customer_order(backend, server, PLAIN, personal_shopper=False)
+    # the portal home of a customer without requests (our cart card and
+    # alerts included: they are on every customer's home)
+    targets["/my" + ODOO_TAG] = (PLAIN, "/my")
+    targets["/my/orders" + ODOO_TAG] = (PLAIN, "/my/orders")
+    targets["/my/orders/<id>" + ODOO_TAG] = (PLAIN, f"/my/orders/{plain_order}")
+    return targets
+
+
 def measure(server, runs, warmup):
-    portal = portal_session(server)
     backend = backend_session(server)
+    # the requests action by its xml id: other actions of sale.order filter
+    # on is_personal_shopper too (shipments, hand-overs...)
     action = call_kw(
         backend,
         server,
         "ir.actions.act_window",
-        "search_read",
-        [
-            [
-                ("res_model", "=", "sale.order"),
-                ("domain", "ilike", "is_personal_shopper"),
-            ],
-            ["domain"],
-        ],
-        {"limit": 1},
+        "read",
+        [[xmlid_res_id(backend, server, REQUESTS_ACTION)], ["domain"]],
+        {},
         "setup",
     )[0]
     domain = eval(action["domain"], {"__builtins__": {}})  # noqa: S307 - our own data
@@ -249,91 +317,73 @@ def measure(server, runs, warmup):
         "personal.shopper.payment.proof",
         "personal_shopper.personal_shopper_payment_proof_view_list",
     )
-    orders = call_kw(
-        backend,
-        server,
-        "sale.order",
-        "search_read",
-        [
-            [
-                ("partner_id.email", "=", "bench.c000@example.com"),
-                ("is_personal_shopper", "=", True),
-                ("ps_proof_ids", "!=", False),
-            ],
-            ["id", "ps_stage"],
-        ],
-        {"limit": 1},
-        "setup",
-    )
-    if not orders:
-        sys.exit("the bench customer has no order with a payment proof (seeding?)")
-    order = orders[0]
+    sessions = {
+        login: portal_session(server, login) for login in (ORDINARY, HEAVY, PLAIN)
+    }
 
-    def page(path):
-        return lambda tag: portal.get(
+    def page(login, path):
+        return lambda tag: sessions[login].get(
             server.url(path + ("&" if "?" in path else "?") + f"bench={tag}"),
             timeout=120,
         )
 
     targets = {
-        "/my": page("/my"),
-        "/my/cart": page("/my/cart"),
-        "/my/requests": page("/my/requests"),
-        "/my/quotes": page("/my/quotes"),
-        "/my/orders": page("/my/orders"),
-        "/my/orders/<id>": page(f"/my/orders/{order['id']}"),
-        "/my/invoices": page("/my/invoices"),
-        "/my/shops": page("/my/shops"),
-        "backend: requests list": lambda tag: call_kw(
-            backend,
-            server,
-            "sale.order",
-            "web_search_read",
-            [],
-            {
-                "domain": domain,
-                "specification": so_spec,
-                "offset": 0,
-                "limit": 80,
-                "order": "",
-                "count_limit": 10001,
-                "context": {"lang": "fr_FR", "bin_size": True},
-            },
-            tag,
-        ),
-        "backend: requests kanban": lambda tag: call_kw(
-            backend,
-            server,
-            "sale.order",
-            "web_read_group",
-            [],
-            {
-                "domain": domain,
-                "fields": ["amount_total:sum"],
-                "groupby": ["ps_stage"],
-                "lazy": True,
-                "context": {"lang": "fr_FR"},
-            },
-            tag,
-        ),
-        "backend: payment proofs list": lambda tag: call_kw(
-            backend,
-            server,
-            "personal.shopper.payment.proof",
-            "web_search_read",
-            [],
-            {
-                "domain": [("state", "=", "submitted")],
-                "specification": proof_spec,
-                "offset": 0,
-                "limit": 80,
-                "order": "",
-                "count_limit": 10001,
-                "context": {"lang": "fr_FR", "bin_size": True},
-            },
-            tag,
-        ),
+        name: page(login, path)
+        for name, (login, path) in portal_targets(server, backend).items()
     }
+    targets.update(
+        {
+            "backend: requests list": lambda tag: call_kw(
+                backend,
+                server,
+                "sale.order",
+                "web_search_read",
+                [],
+                {
+                    "domain": domain,
+                    "specification": so_spec,
+                    "offset": 0,
+                    "limit": 80,
+                    "order": "",
+                    "count_limit": 10001,
+                    "context": {"lang": "fr_FR", "bin_size": True},
+                },
+                tag,
+            ),
+            "backend: requests kanban": lambda tag: call_kw(
+                backend,
+                server,
+                "sale.order",
+                "web_read_group",
+                [],
+                {
+                    "domain": domain,
+                    "fields": ["amount_total:sum"],
+                    "groupby": ["ps_stage"],
+                    "lazy": True,
+                    "context": {"lang": "fr_FR"},
+                },
+                tag,
+            ),
+            "backend: payment proofs list": lambda tag: call_kw(
+                backend,
+                server,
+                "personal.shopper.payment.proof",
+                "web_search_read",
+                [],
+                {
+                    "domain": [("state", "=", "submitted")],
+                    "specification": proof_spec,
+                    "offset": 0,
+                    "limit": 80,
+                    "order": "",
+                    "count_limit": 10001,
+                    "context": {"lang": "fr_FR", "bin_size": True},
+                },
+                tag,
+            ),
+        }
+    )
     timings = {}
     for name, fetch in targets.items():
         for i in range(warmup):
@@ -379,52 +429,257 @@ def summarize(names, timings, counts):
             "p50_ms": round(statistics.median(timings[name]), 1),
             "p95_ms": round(pct(timings[name], 95), 1),
             "queries_median": statistics.median(qs) if qs else None,
+            "queries_min": min(qs) if qs else None,
             "queries_max": max(qs) if qs else None,
         }
     return rows
 
 
 # ------------------------------------------------------------------------------
+# Concurrent load
+# ------------------------------------------------------------------------------
+def load_targets(server, backend):
+    """{name: (login, path)}: our order page and cart (heavy customer) and
+    Odoo's own order page (plain customer)."""
+    targets = portal_targets(server, backend)
+    return {
+        name: targets[name]
+        for name in (
+            "/my/orders/<id>" + HEAVY_TAG,
+            "/my/cart" + HEAVY_TAG,
+            "/my/orders/<id>" + ODOO_TAG,
+        )
+    }
+
+
+def load_slice(server, sessions, path, duration):
+    """The clients (``sessions``, logged in) GET ``path`` in a loop for
+    ``duration`` seconds, all at once: (latencies ms, errors, elapsed s)."""
+    url = server.url(path + ("&" if "?" in path else "?") + "bench=load")
+    clients = len(sessions)
+    barrier = threading.Barrier(clients + 1)
+    results = [[] for _i in range(clients)]
+    errors = [0] * clients
+
+    def client(index):
+        session = sessions[index]
+        barrier.wait()
+        end = time.perf_counter() + duration
+        while time.perf_counter() < end:
+            t0 = time.perf_counter()
+            try:
+                ok = session.get(url, timeout=120).status_code == 200
+            except requests.RequestException:
+                ok = False
+            results[index].append((time.perf_counter() - t0) * 1000)
+            if not ok:
+                errors[index] += 1
+
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    return (
+        [t for client_times in results for t in client_times],
+        sum(errors),
+        time.perf_counter() - t0,
+    )
+
+
+def measure_load(server, clients, duration, rounds):
+    """``clients`` logged-in clients on each load target for ``duration``
+    seconds in all, in ``rounds`` slices taken in turn (A, B, C, A, B, C...):
+    the other jobs of a shared machine weigh on every page alike."""
+    backend = backend_session(server)
+    targets = load_targets(server, backend)
+    sessions = {
+        name: [portal_session(server, login) for _i in range(clients)]
+        for name, (login, path) in targets.items()
+    }
+    for name, (login, path) in targets.items():  # warm every worker's caches
+        for session in sessions[name]:
+            session.get(server.url(path + "?bench=w-load"), timeout=120)
+    times = {name: [] for name in targets}
+    errors = dict.fromkeys(targets, 0)
+    elapsed = dict.fromkeys(targets, 0.0)
+    log(
+        f"load: {clients} clients × {duration}s on {', '.join(targets)} "
+        f"({rounds} rounds taken in turn)"
+    )
+    for _round in range(rounds):
+        for name, (login, path) in targets.items():
+            t, e, s = load_slice(server, sessions[name], path, duration / rounds)
+            times[name] += t
+            errors[name] += e
+            elapsed[name] += s
+    return {
+        name: {
+            "requests": len(times[name]),
+            "rps": round(len(times[name]) / elapsed[name], 1),
+            "p50_ms": round(statistics.median(times[name]), 1) if times[name] else None,
+            "p95_ms": round(pct(times[name], 95), 1) if len(times[name]) > 1 else None,
+            "errors": errors[name],
+        }
+        for name in targets
+    }
+
+
+# ------------------------------------------------------------------------------
 # Report
 # ------------------------------------------------------------------------------
-def report(results, sizes, runs, meta):
+P50_GOAL = 1.2  # our page's p50 within 1.2× Odoo's comparable page's
+QUERIES_GOAL = 10  # and at most 10 queries more
+LOAD_GOAL = 0.9  # under load, at least 0.9× the throughput of Odoo's order page
+
+
+def comparable(name):
+    """Odoo's page (plain customer) a page of ours is compared with."""
+    if name.startswith("/my/orders/<id>"):
+        return "/my/orders/<id>" + ODOO_TAG
+    if name.split(" · ")[0] == "/my":
+        return "/my" + ODOO_TAG
+    return "/my/orders" + ODOO_TAG
+
+
+def ours(name):
+    return name.split(" · ")[0] in OURS
+
+
+def queries(row):
+    if row["queries_min"] is None:
+        return "?"
+    if row["queries_min"] == row["queries_max"]:
+        return f"{row['queries_median']:g}"
+    return f"{row['queries_median']:g} ({row['queries_min']}–{row['queries_max']})"
+
+
+def report(results, sizes, runs, meta, load=None, load_meta=""):
     small, big = str(sizes[0]), str(sizes[-1])
     head = (
         f"| Page | p50 ms ({small}) | p95 ms ({small}) | queries ({small}) "
         f"| p50 ms ({big}) | p95 ms ({big}) | queries ({big}) "
-        f"| query growth | p50 growth | p50 vs /my/orders ({big}) "
-        f"| p50 vs /my/invoices ({big}) |"
+        f"| query growth | p50 growth | p50 vs Odoo ({big}) "
+        f"| queries vs Odoo ({big}) |"
     )
     lines = [head, "|" + "---|" * 11]
-    ref_orders = results[big]["/my/orders"]["p50_ms"]
-    ref_invoices = results[big]["/my/invoices"]["p50_ms"]
-    problems = []
+    problems, misses, varying = [], [], []
     for name in results[big]:
         a, b = results[small][name], results[big][name]
         growth = (b["queries_median"] or 0) - (a["queries_median"] or 0)
         if growth > 0:
             problems.append(
-                f"{name}: {a['queries_median']} → {b['queries_median']} queries"
+                f"{name}: {a['queries_median']} → {b['queries_median']} queries "
+                f"from {small} to {big} orders"
             )
-        portal = name.startswith("/")
+        for size, row in ((small, a), (big, b)):
+            if row["queries_min"] != row["queries_max"]:
+                varying.append(f"{name} at {size} ({queries(row)})")
+        vs_p50 = vs_queries = "—"
+        if name.startswith("/"):
+            ref = results[big][comparable(name)]
+            ratio = b["p50_ms"] / ref["p50_ms"]
+            delta = b["queries_median"] - ref["queries_median"]
+            vs_p50, vs_queries = f"×{ratio:.2f}", f"{delta:+g}"
+            if ours(name) and (ratio > P50_GOAL or delta > QUERIES_GOAL):
+                misses.append(
+                    f"{name}: ×{ratio:.2f} the p50, {delta:+g} queries "
+                    f"of `{comparable(name)}`"
+                )
         lines.append(
-            f"| `{name}` | {a['p50_ms']} | {a['p95_ms']} | {a['queries_median']:g} "
-            f"| {b['p50_ms']} | {b['p95_ms']} | {b['queries_median']:g} "
+            f"| `{name}` | {a['p50_ms']} | {a['p95_ms']} | {queries(a)} "
+            f"| {b['p50_ms']} | {b['p95_ms']} | {queries(b)} "
             f"| {growth:+g} | ×{b['p50_ms'] / a['p50_ms']:.2f} "
-            f"| {'×%.2f' % (b['p50_ms'] / ref_orders) if portal else '—'} "
-            f"| {'×%.2f' % (b['p50_ms'] / ref_invoices) if portal else '—'} |"
+            f"| {vs_p50} | {vs_queries} |"
         )
     table = "\n".join(lines)
+
+    # the heavy customer against the ordinary one (flat in the history)
+    flat = [
+        "| Page | p50 ms ordinary | p50 ms heavy | heavy / ordinary "
+        "| queries ordinary | queries heavy | query growth |",
+        "|" + "---|" * 7,
+    ]
+    for name in results[big]:
+        if not name.endswith(HEAVY_TAG):
+            continue
+        base = name[: -len(HEAVY_TAG)]
+        a, b = results[big][base], results[big][name]
+        growth = b["queries_median"] - a["queries_median"]
+        if growth > 0:
+            problems.append(
+                f"{base}: {a['queries_median']} queries for the ordinary customer, "
+                f"{b['queries_median']} for the heavy one"
+            )
+        flat.append(
+            f"| `{base}` | {a['p50_ms']} | {b['p50_ms']} "
+            f"| ×{b['p50_ms'] / a['p50_ms']:.2f} | {queries(a)} | {queries(b)} "
+            f"| {growth:+g} |"
+        )
+    flat_table = "\n".join(flat)
+
+    load_table = ""
+    if load:
+        ref = load["/my/orders/<id>" + ODOO_TAG]
+        rows = [
+            "| Page | clients × s | requests | requests/s | vs Odoo's order page "
+            "| p50 ms | p95 ms | errors |",
+            "|" + "---|" * 8,
+        ]
+        for name, row in load.items():
+            ratio = row["rps"] / ref["rps"] if ref["rps"] else 0
+            if not name.endswith(ODOO_TAG) and ratio < LOAD_GOAL:
+                misses.append(
+                    f"{name} under load: {row['rps']} requests/s, ×{ratio:.2f} "
+                    f"Odoo's order page"
+                )
+            if row["errors"]:
+                misses.append(f"{name} under load: {row['errors']} errors")
+            rows.append(
+                f"| `{name}` | {load_meta} | {row['requests']} | {row['rps']} "
+                f"| ×{ratio:.2f} | {row['p50_ms']} | {row['p95_ms']} "
+                f"| {row['errors']} |"
+            )
+        load_table = "\n".join(rows)
+
+    goals = (
+        f"Goals: every page of ours within ×{P50_GOAL} the p50 and +{QUERIES_GOAL} "
+        f"queries of Odoo's comparable page (`/my/orders/<id>` of the plain Odoo "
+        f"customer for the order page, its `/my` for the home, its `/my/orders` for "
+        f"the others); flat from "
+        f"the ordinary to the heavy customer and from {small} to {big} orders; "
+        f"under load, ≥ ×{LOAD_GOAL} the throughput of Odoo's order page."
+    )
     md = (
-        f"# Benchmark results\n\n{meta}\n\n{table}\n\n"
+        f"# Benchmark results\n\n{meta}\n\n{goals}\n\n"
+        f"## Pages, sequential\n\n{table}\n\n"
+        f"## Heavy customer against the ordinary one ({big} orders)\n\n"
+        f"{flat_table}\n\n"
+        + (f"## Concurrent load ({big} orders)\n\n{load_table}\n\n" if load else "")
+        + "## Verdict\n\n"
         + (
             "**Query counts growing with the data:** " + "; ".join(problems)
             if problems
-            else "No query count grows with the data."
+            else "No query count grows with the data (sizes, customer's history)."
+        )
+        + "\n\n"
+        + (
+            "**Query counts varying between runs of a page:** " + "; ".join(varying)
+            if varying
+            else "Every page's query count is the same in all its runs."
+        )
+        + "\n\n"
+        + (
+            "**Goals missed (timing goals are noisy on a shared machine):** "
+            + "; ".join(misses)
+            if misses
+            else "All goals met."
         )
         + "\n"
     )
-    return table, md, problems
+    return "\n\n".join(t for t in (table, flat_table, load_table) if t), md, problems
 
 
 def main():
@@ -432,12 +687,33 @@ def main():
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument(
+        "--clients", type=int, default=8, help="concurrent clients of the load run"
+    )
+    parser.add_argument(
+        "--duration", type=int, default=20, help="seconds of load per page"
+    )
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=4,
+        help="slices of the load run, the pages taken in turn",
+    )
+    parser.add_argument("--no-load", action="store_true", help="skip the load run")
+    parser.add_argument("--heavy-requests", type=int, default=2000)
+    parser.add_argument("--heavy-lines", type=int, default=50)
+    parser.add_argument("--plain-orders", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="keep the database")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     problem = harness.check_prerequisites()
     if problem:
         sys.exit(problem)
+    os.environ.update(
+        BENCH_HEAVY_REQUESTS=str(args.heavy_requests),
+        BENCH_HEAVY_LINES=str(args.heavy_lines),
+        BENCH_PLAIN_ORDERS=str(args.plain_orders),
+    )
 
     db = f"bench_{os.getpid()}"
     logs = ROOT / ".local" / "bench-logs" / db
@@ -445,7 +721,7 @@ def main():
     dbs = harness.Databases(keep=args.keep)
     dbs.names.append(db)
     t_start = time.monotonic()
-    results, seed_times = {}, {}
+    results, seed_times, load = {}, {}, None
     try:
         install(db, logs)
         for size in sizes:
@@ -460,6 +736,10 @@ def main():
                 )
                 names, timings = measure(server, args.runs, args.warmup)
                 counts = query_counts(server, names, args.runs)
+                if size == sizes[-1] and not args.no_load:
+                    load = measure_load(
+                        server, args.clients, args.duration, args.rounds
+                    )
             finally:
                 server.stop()
             results[str(size)] = summarize(names, timings, counts)
@@ -470,19 +750,41 @@ def main():
     total = round(time.monotonic() - t_start)
     meta = (
         f"Run of {time.strftime('%Y-%m-%d %H:%M')}: `python bench/run.py --sizes "
-        f"{args.sizes} --runs {args.runs}`; server in workers mode (--workers=2, no "
-        f"cron), one client, sequential requests; {args.runs} measured runs per page "
-        f"after {args.warmup} warm-up runs; ~200 portal customers, 3 lines per order. "
+        f"{args.sizes} --runs {args.runs}"
+        + (" --no-load" if args.no_load else "")
+        + f"`; server in workers mode (--workers=2, no "
+        f"cron); sequential part: one client, {args.runs} measured runs per page "
+        f"after {args.warmup} warm-up runs. Data: ~200 ordinary portal customers, "
+        f"3 lines per order (the size is their number of requests); the measured "
+        f"ordinary customer has a dozen requests and a 3-article cart; the heavy "
+        f"customer {args.heavy_requests} requests at various stages and a "
+        f"{args.heavy_lines}-article cart; the plain Odoo customer "
+        f"{args.plain_orders} ordinary sale orders. "
         f"Seeding: {', '.join(f'{k} orders {v}s' for k, v in seed_times.items())}; "
         f"whole run {total}s. Latency measured by the client (ms); queries: SQL "
-        f"queries per request from the werkzeug log line (median of the runs)."
+        f"queries per request from the werkzeug log line (median of the runs, "
+        f"min–max when they differ). The machine has 2 cores shared with other "
+        f"jobs: absolute times are noisy."
     )
-    table, md, problems = report(results, sizes, args.runs, meta)
+    load_meta = f"{args.clients} × {args.duration}"
+    if load:
+        meta += (
+            f" Load: {args.clients} clients × {args.duration}s per page, in "
+            f"{args.rounds} slices taken in turn with the other pages."
+        )
+    table, md, problems = report(results, sizes, args.runs, meta, load, load_meta)
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "latest.md").write_text(md)
     (RESULTS / "latest.json").write_text(
         json.dumps(
-            {"meta": meta, "sizes": sizes, "runs": args.runs, "results": results},
+            {
+                "meta": meta,
+                "sizes": sizes,
+                "runs": args.runs,
+                "results": results,
+                "load": {"clients": args.clients, "duration": args.duration}
+                | (load or {}),
+            },
             indent=2,
         )
         + "\n"
