@@ -622,13 +622,16 @@ class TestAutofill(ShopServerMixin, PersonalShopperCommon):
         self.assertTrue(line.ps_fetch_date)
         self.assertEqual(line.ps_shop_currency_id, self.gbp)
         self.assertAlmostEqual(line.ps_shop_price_unit, 1234.5)
-        # the starting unit price: the shop's, at the rate of its currency
-        # (1 GBP = 2 in the company's currency, then the cart's currency: the
-        # customer's pricelist may be in another one)
+        # the starting unit price: the shop's, at Odoo's rate of its currency
+        # into the cart's (GBP's rate is 0.5: 1 GBP = 2 units of a currency of
+        # rate 1)
         order = line.order_id
-        rate = self.company.currency_id._convert(
-            2.0, order.currency_id, self.company, order.date_order.date(), round=False
+        rate = self.gbp._convert(
+            1.0, order.currency_id, order.company_id, line._ps_rate_date(), round=False
         )
+        # (not 2.0 exactly where the company's currency has rates of its own,
+        # e.g. EUR after a localization changed the demo company's currency)
+        self.assertTrue(rate > 1.0)
         self.assertAlmostEqual(line.ps_exchange_rate, rate, places=5)
         self.assertAlmostEqual(line.price_unit, order.currency_id.round(1234.5 * rate))
         self.assertIn("From the shop on", line.ps_shop_price_origin)
