@@ -6,8 +6,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, format_amount
 
-from .. import const
-
 # Fields only the flow writes (see PS_FLOW_FIELDS in sale_order.py, whose
 # write refuses them outside the flow).
 PS_REFUND_FLOW_FIELDS = {
@@ -758,15 +756,7 @@ class PersonalShopperOrderArticleMixin(models.AbstractModel):
         """A refund kept as credit pays the final invoice first."""
         result = super()._ps_use_customer_credit(invoice)
         if self.ps_refund_state == "credit":
-            for line in self.ps_refund_move_ids.sudo().line_ids.filtered(
-                lambda line: (
-                    line.account_id.account_type == "asset_receivable"
-                    and not line.reconciled
-                )
-            ):
-                if invoice.payment_state in const.PAID_STATES:
-                    break
-                invoice.sudo().js_assign_outstanding_line(line.id)
+            self._ps_pay_with_outstanding(invoice, self.ps_refund_move_ids)
         return result
 
     @api.model

@@ -175,7 +175,14 @@ class PersonalShopperOrderPaymentMixin(models.AbstractModel):
             self.ps_proof_ids.payment_id
             | self.ps_deposit_invoice_id.sudo()._get_reconciled_payments()
         )
-        for line in payments.move_id.line_ids.filtered(
+        self._ps_pay_with_outstanding(invoice, payments.move_id)
+
+    @api.model
+    def _ps_pay_with_outstanding(self, invoice, moves):
+        """Pay ``invoice`` with what is still open on the receivable lines of
+        ``moves`` (customer credit: payments, credit notes), as Invoicing's
+        "Outstanding credits" button does, until it is paid."""
+        for line in moves.sudo().line_ids.filtered(
             lambda line: (
                 line.account_id.account_type == "asset_receivable"
                 and not line.reconciled
