@@ -208,8 +208,42 @@ pg_test_start() {
             || die "PostgreSQL at $PS_DB_HOST:$PS_DB_PORT does not answer"
         return 0
     fi
+    local pgdata
+    pgdata=$(pg_cluster_dir test)
+    # Throw-away: a test cluster we cannot log into is not kept. One still
+    # running on the port for another checkout (its passwords are in that
+    # checkout's .local/pgpass) is stopped; ours, made by a checkout whose
+    # passwords are gone (a new clone at the same path), is made again.
+    if pg_isready -q -h 127.0.0.1 -p "$PS_TEST_PG_PORT" 2>/dev/null \
+        && ! PGPASSFILE=$PS_PGPASS psql -w -qAtX -h 127.0.0.1 -p "$PS_TEST_PG_PORT" \
+            -U "$PS_DB_USER" -d postgres -c 'SELECT 1' >/dev/null 2>&1; then
+        pg_test_stop_other "$PS_TEST_PG_PORT"
+    fi
+    if [ -f "$pgdata/PG_VERSION" ] && [ -z "$(pgpass_get "$PS_TEST_PG_PORT" postgres)" ]; then
+        log "the tests' cluster in $pgdata has no password in .local/pgpass: made again"
+        pg_as "$(pg_bin_for "$pgdata")/pg_ctl" -D "$pgdata" stop -m fast >/dev/null 2>&1 || true
+        rm -rf "$pgdata"
+    fi
     pg_cluster_start test "$PS_TEST_PG_PORT"
     export PS_DB_PORT=$PS_TEST_PG_PORT PGPASSFILE=$PS_PGPASS
+}
+
+# pg_test_stop_other PORT: stop the PostgreSQL serving PORT if it is a tests'
+# cluster of this project (of another checkout); anything else is left alone.
+pg_test_stop_other() {
+    local port=$1 pid cmd dir=
+    for pid in $(pgrep -f 'bin/postgres -D' || true); do
+        cmd=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) || continue
+        case "$cmd" in *" -p $port "*) dir=$(sed -n 's/.* -D \([^ ]*\) .*/\1/p' <<<"$cmd") ;; esac
+    done
+    case "$dir" in
+        */personal_shopper/*-test|*/.local/pgdata-test)
+            log "stopping the tests' cluster of another checkout ($dir) on port $port"
+            pg_as "$(pg_bin_for "$dir")/pg_ctl" -D "$dir" stop -m fast >/dev/null \
+                || die "could not stop the PostgreSQL cluster in $dir" ;;
+        *)
+            die "port $port answers with a PostgreSQL that is not a tests' cluster of this project${dir:+ ($dir)}: set PS_TEST_DB_PORT to a free port" ;;
+    esac
 }
 
 # .venv/bin first on PATH, where Odoo looks up wkhtmltopdf: the patched-Qt one
