@@ -1,6 +1,16 @@
 import publicWidget from "@web/legacy/js/public/public_widget";
 
 /**
+ * The submit buttons of a form that is being sent, shown as such.
+ */
+function disableSubmitButtons(form) {
+    for (const button of form.querySelectorAll("button[type='submit']")) {
+        button.classList.add("disabled");
+        button.setAttribute("aria-disabled", "true");
+    }
+}
+
+/**
  * Forms of the personal shopper portal are sent once: a double click on a
  * submit button must not send them twice.
  */
@@ -16,10 +26,7 @@ publicWidget.registry.PersonalShopperSubmitOnce = publicWidget.Widget.extend({
             return;
         }
         this.submitted = true;
-        for (const button of this.el.querySelectorAll("button[type='submit']")) {
-            button.classList.add("disabled");
-            button.setAttribute("aria-disabled", "true");
-        }
+        disableSubmitButtons(this.el);
     },
 });
 
@@ -131,10 +138,7 @@ publicWidget.registry.PersonalShopperProofForm = publicWidget.Widget.extend({
         }
         // sent once (as the forms of PersonalShopperSubmitOnce)
         this.submitted = true;
-        for (const button of this.el.querySelectorAll("button[type='submit']")) {
-            button.classList.add("disabled");
-            button.setAttribute("aria-disabled", "true");
-        }
+        disableSubmitButtons(this.el);
         this._storage("set", {
             note: this.el.querySelector("[name='note']")?.value || "",
             amount: this.el.querySelector("[name='amount']")?.value || "",
